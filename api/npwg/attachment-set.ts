@@ -1,0 +1,162 @@
+// Checks across all attachments of one pod: interface names must be unique
+// (spec §4.1.2.1.5: a name already used must fail the attachment), one
+// default route per address family (Multus refuses ECMP), and no two port
+// mappings may claim the same host port.
+import { child, error, warning } from '../findings.ts';
+import type { Finding } from '../findings.ts';
+import { parseIp } from '../net/ip.ts';
+import type { ResolvedAttachment } from './types.ts';
+import { show } from './values.ts';
+
+export interface AttachmentEntry {
+  attachment: ResolvedAttachment;
+  /** Field path of the element (`…networks][i]`). */
+  field: string;
+  /** True for the `v1.multus-cni.io/default-network` element. */
+  isDefaultNetwork?: boolean;
+}
+
+// Every network namespace has a loopback device named `lo`.
+const ALWAYS_PRESENT = 'lo';
+// Fallback tunnel devices the kernel creates in every new network namespace
+// when the matching module is loaded (unless net.core.fb_tunnels_only_for_init_net=1).
+const FALLBACK_TUNNELS: ReadonlySet<string> = new Set([
+  'tunl0',
+  'sit0',
+  'ip6tnl0',
+  'gre0',
+  'gretap0',
+  'erspan0',
+  'ip6gre0',
+  'ip_vti0',
+  'ip6_vti0',
+]);
+
+function describe(e: AttachmentEntry): string {
+  const a = e.attachment;
+  return e.isDefaultNetwork === true ? `the default network ${a.namespace}/${a.name}` : `element ${a.index} (${a.namespace}/${a.name})`;
+}
+
+function isWildcardHost(ip: string | undefined): boolean {
+  return ip === undefined || ip === '' || ip === '0.0.0.0' || ip === '::';
+}
+
+/** Adds the findings for conflicts between entries. `clusterInterface` is
+ * the cluster network's interface when no default-network entry is given. */
+export function checkAttachmentSet(entries: readonly AttachmentEntry[], clusterInterface: string, findings: Finding[]): void {
+  checkInterfaces(entries, clusterInterface, findings);
+  checkDefaultRoutes(entries, findings);
+  checkHostPorts(entries, findings);
+}
+
+function checkInterfaces(entries: readonly AttachmentEntry[], clusterInterface: string, findings: Finding[]): void {
+  const owners = new Map<string, AttachmentEntry>();
+  let hasDefault = false;
+  for (const e of entries) if (e.isDefaultNetwork === true) hasDefault = true;
+  for (const e of entries) {
+    const a = e.attachment;
+    const name = a.interface;
+    const at = a.interfaceRequested ? child(e.field, 'interface') : e.field;
+    if (name === ALWAYS_PRESENT) {
+      findings.push(error(at, '"lo" is the loopback device every pod already has', 'choose another interface name'));
+      continue;
+    }
+    if (FALLBACK_TUNNELS.has(name)) {
+      findings.push(
+        warning(at, `${show(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`, 'choose another interface name'),
+      );
+    }
+    if (!hasDefault && name === clusterInterface) {
+      findings.push(error(at, `${show(name)} is the cluster network's interface`, 'choose another interface name, e.g. "net1"'));
+      continue;
+    }
+    const owner = owners.get(name);
+    if (owner === undefined) {
+      owners.set(name, e);
+      continue;
+    }
+    const o = owner.attachment;
+    if (a.interfaceRequested && !o.interfaceRequested) {
+      // Cannot happen in order (generated names are unique and come from the
+      // index), kept for entries passed in any order.
+      findings.push(error(at, `${show(name)} is the name generated for ${describe(owner)}`, 'choose another interface name'));
+    } else if (!a.interfaceRequested && o.interfaceRequested) {
+      // Report at the requested name: that is the one the user can change.
+      findings.push(
+        error(
+          child(owner.field, 'interface'),
+          `${show(name)} is also the name generated for ${describe(e)} (attachments without a name get net<position>)`,
+          `choose another interface name, or name ${describe(e)} explicitly`,
+        ),
+      );
+    } else {
+      findings.push(error(at, `interface ${show(name)} is already used by ${describe(owner)}`, 'give each attachment its own interface name'));
+    }
+  }
+}
+
+function checkDefaultRoutes(entries: readonly AttachmentEntry[], findings: Finding[]): void {
+  let v4: AttachmentEntry | undefined;
+  let v6: AttachmentEntry | undefined;
+  for (const e of entries) {
+    const gateways = e.attachment['default-route'];
+    if (gateways === undefined) continue;
+    let seen4 = false;
+    let seen6 = false;
+    for (let j = 0; j < gateways.length; j++) {
+      const ip = parseIp(gateways[j] ?? '');
+      if (ip === undefined) continue;
+      // A second gateway of a family within one element is reported where it is read.
+      if (ip.family === 4 ? seen4 : seen6) continue;
+      if (ip.family === 4) seen4 = true;
+      else seen6 = true;
+      const owner = ip.family === 4 ? v4 : v6;
+      if (owner !== undefined) {
+        findings.push(
+          error(
+            child(child(e.field, 'default-route'), j),
+            `${describe(owner)} already sets the IPv${ip.family} default route; a pod has one default route per address family`,
+            'keep "default-route" for this address family on one attachment only',
+          ),
+        );
+      } else if (ip.family === 4) v4 = e;
+      else v6 = e;
+    }
+  }
+}
+
+interface HostBinding {
+  entry: AttachmentEntry;
+  hostIP: string | undefined;
+}
+
+function checkHostPorts(entries: readonly AttachmentEntry[], findings: Finding[]): void {
+  let bindings: Map<string, HostBinding[]> | undefined;
+  for (const e of entries) {
+    const mappings = e.attachment.portMappings;
+    if (mappings === undefined) continue;
+    for (let j = 0; j < mappings.length; j++) {
+      const m = mappings[j];
+      if (m === undefined) continue;
+      const key = `${(m.protocol ?? 'tcp').toLowerCase()}/${m.hostPort}`;
+      bindings ??= new Map();
+      const list = bindings.get(key);
+      const here: HostBinding = { entry: e, hostIP: m.hostIP };
+      if (list === undefined) {
+        bindings.set(key, [here]);
+        continue;
+      }
+      const clash = list.find((b) => isWildcardHost(b.hostIP) || isWildcardHost(m.hostIP) || b.hostIP === m.hostIP);
+      if (clash !== undefined) {
+        findings.push(
+          error(
+            child(child(child(e.field, 'portMappings'), j), 'hostPort'),
+            `host port ${key} is already mapped${clash.entry === e ? ' earlier in this list' : ` by ${describe(clash.entry)}`}`,
+            'use a different host port, or distinct hostIP addresses',
+          ),
+        );
+      }
+      list.push(here);
+    }
+  }
+}
