@@ -1,0 +1,249 @@
+// Field checks for the reference plugins (containernetworking/plugins), from
+// their NetConf structs and loadConf checks. Only known fields are checked:
+// unknown keys are ignored by the plugins and allowed by the CNI spec.
+import { child, error, isPlainObject, warning, type Finding } from '../findings.ts';
+import { parseMac } from '../net/ip.ts';
+import {
+  checkNetworkCidr,
+  optArray,
+  optBool,
+  optIfName,
+  optInt,
+  optMtu,
+  optObject,
+  optString,
+  optUnicastMac,
+  typeError,
+  type Json,
+} from './fields.ts';
+
+type FieldCheck = (p: Json, path: string, out: Finding[]) => void;
+
+const MAX_UINT64_SAFE = Number.MAX_SAFE_INTEGER; // JSON numbers beyond this lose precision in JS anyway
+
+function optEnum(p: Json, key: string, path: string, out: Finding[], allowed: readonly string[]): void {
+  const v = optString(p, key, path, out);
+  // "" is Go's zero value: the plugins take it as their default.
+  if (v === undefined || v === '' || allowed.includes(v)) return;
+  const lower = v.toLowerCase();
+  const fix = allowed.includes(lower) ? `write "${lower}" in lower case` : `use one of: ${allowed.join(', ')}`;
+  out.push(error(child(path, key), `"${v}" is not one of ${allowed.join(', ')}`, fix));
+}
+
+function bools(p: Json, path: string, out: Finding[], keys: readonly string[]): void {
+  for (const k of keys) optBool(p, k, path, out);
+}
+
+const macvlan: FieldCheck = (p, path, out) => {
+  optIfName(p, 'master', path, out);
+  optEnum(p, 'mode', path, out, ['bridge', 'private', 'vepa', 'passthru']);
+  optMtu(p, path, out);
+  optUnicastMac(p, 'mac', path, out);
+  optBool(p, 'linkInContainer', path, out);
+};
+
+const ipvlan: FieldCheck = (p, path, out) => {
+  optIfName(p, 'master', path, out);
+  optEnum(p, 'mode', path, out, ['l2', 'l3', 'l3s']);
+  optMtu(p, path, out);
+  optBool(p, 'linkInContainer', path, out);
+};
+
+const bridge: FieldCheck = (p, path, out) => {
+  optIfName(p, 'bridge', path, out);
+  bools(p, path, out, [
+    'isGateway',
+    'isDefaultGateway',
+    'forceAddress',
+    'ipMasq',
+    'hairpinMode',
+    'promiscMode',
+    'preserveDefaultVlan',
+    'macspoofchk',
+    'enabledad',
+    'disableContainerInterface',
+    'portIsolation',
+  ]);
+  optInt(p, 'vlan', path, out, 0, 4094);
+  optMtu(p, path, out);
+  optUnicastMac(p, 'mac', path, out);
+  const trunks = optArray(p, 'vlanTrunk', path, out);
+  trunks?.forEach((t, i) => checkVlanTrunk(t, child(child(path, 'vlanTrunk'), i), out));
+};
+
+/** One bridge `vlanTrunk` entry: {id} or {minID, maxID}, IDs 1–4094. */
+function checkVlanTrunk(t: unknown, path: string, out: Finding[]): void {
+  if (!isPlainObject(t)) {
+    out.push(typeError(path, 'object', t));
+    return;
+  }
+  const id = optInt(t, 'id', path, out, 1, 4094);
+  const min = optInt(t, 'minID', path, out, 1, 4094);
+  const max = optInt(t, 'maxID', path, out, 1, 4094);
+  if ((t.minID === undefined) !== (t.maxID === undefined)) {
+    const missing = t.minID === undefined ? 'minID' : 'maxID';
+    out.push(error(child(path, missing), 'minID and maxID go together', `add "${missing}"`));
+  } else if (min !== undefined && max !== undefined && min > max) {
+    out.push(error(child(path, 'minID'), `${min} is greater than maxID ${max}`, 'swap minID and maxID'));
+  } else if (id === undefined && t.id === undefined && t.minID === undefined) {
+    out.push(error(path, 'sets no VLAN', 'add "id", or "minID" and "maxID"'));
+  }
+}
+
+const vlan: FieldCheck = (p, path, out) => {
+  const master = optIfName(p, 'master', path, out);
+  if (master === undefined && (p.master === undefined || p.master === '')) {
+    out.push(error(child(path, 'master'), 'is required: it names the host interface the VLAN sits on', 'add "master": "eth1"'));
+  }
+  if (p.vlanId === undefined) {
+    out.push(error(child(path, 'vlanId'), 'is required', 'add "vlanId" (0–4094)'));
+  } else {
+    optInt(p, 'vlanId', path, out, 0, 4094);
+  }
+  optMtu(p, path, out);
+  optBool(p, 'linkInContainer', path, out);
+};
+
+const PCI_ADDRESS = /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/;
+const PCI_SHORT = /^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/;
+
+const hostDevice: FieldCheck = (p, path, out) => {
+  const selectors = ['device', 'hwaddr', 'kernelpath', 'pciBusID'].filter((k) => p[k] !== undefined && p[k] !== '');
+  optIfName(p, 'device', path, out);
+  const hwaddr = optString(p, 'hwaddr', path, out);
+  if (hwaddr !== undefined && hwaddr !== '' && parseMac(hwaddr) === undefined) {
+    out.push(error(child(path, 'hwaddr'), `"${hwaddr}" is not a MAC address`, 'write six hex pairs, e.g. 52:54:00:12:34:56'));
+  }
+  const kernelpath = optString(p, 'kernelpath', path, out);
+  if (kernelpath !== undefined && kernelpath !== '' && (!kernelpath.startsWith('/sys/devices/') || kernelpath.split('/').includes('..'))) {
+    out.push(error(child(path, 'kernelpath'), `"${kernelpath}" must be an absolute path under /sys/devices/`, 'e.g. "/sys/devices/pci0000:00/0000:00:19.0"'));
+  }
+  const pci = optString(p, 'pciBusID', path, out);
+  if (pci !== undefined && pci !== '' && !PCI_ADDRESS.test(pci)) {
+    out.push(
+      error(
+        child(path, 'pciBusID'),
+        `"${pci}" is not a PCI address (domain:bus:device.function)`,
+        PCI_SHORT.test(pci) ? `add the domain: "0000:${pci}"` : 'write it as shown by lspci -D, e.g. "0000:03:00.1"',
+      ),
+    );
+  }
+  // Multus passes an SR-IOV device in runtimeConfig.deviceID (capability deviceID).
+  const runtimeConfig = isPlainObject(p.runtimeConfig) ? p.runtimeConfig : undefined;
+  const fromRuntime = (isPlainObject(p.capabilities) && p.capabilities.deviceID === true) || typeof runtimeConfig?.deviceID === 'string';
+  if (selectors.length === 0 && !fromRuntime) {
+    out.push(error(path, 'host-device needs the device to move into the pod', 'set exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"'));
+  } else if (selectors.length > 1) {
+    out.push(
+      error(
+        child(path, selectors[1] as string),
+        `${selectors.join(' and ')} are ${selectors.length === 2 ? 'both' : 'all'} set; host-device uses only the first it finds (${selectors[0]})`,
+        'keep exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"',
+      ),
+    );
+  }
+};
+
+const ptp: FieldCheck = (p, path, out) => {
+  optBool(p, 'ipMasq', path, out);
+  optMtu(p, path, out);
+};
+
+const tuning: FieldCheck = (p, path, out) => {
+  optMtu(p, path, out);
+  optUnicastMac(p, 'mac', path, out);
+  bools(p, path, out, ['promisc', 'allmulti']);
+  optInt(p, 'txQLen', path, out, 0, 2 ** 31 - 1);
+  optString(p, 'dataDir', path, out);
+  const sysctl = optObject(p, 'sysctl', path, out);
+  if (sysctl === undefined) return;
+  for (const [key, value] of Object.entries(sysctl)) {
+    const kPath = child(child(path, 'sysctl'), key);
+    if (typeof value !== 'string') out.push(typeError(kPath, 'string', value));
+    // tuning refuses anything outside /proc/sys/net (it turns dots into slashes).
+    if (!/^net[./]/.test(key)) {
+      out.push(error(kPath, `"${key}" is not a network sysctl; tuning only sets net.* keys`, 'remove it, or set it on the node instead'));
+    }
+  }
+};
+
+const portmap: FieldCheck = (p, path, out) => {
+  bools(p, path, out, ['snat', 'masqAll']);
+  optInt(p, 'markMasqBit', path, out, 0, 31);
+  optString(p, 'externalSetMarkChain', path, out);
+  optEnum(p, 'backend', path, out, ['iptables', 'nftables']);
+  for (const key of ['conditionsV4', 'conditionsV6']) {
+    optArray(p, key, path, out)?.forEach((c, i) => {
+      if (typeof c !== 'string') out.push(typeError(child(child(path, key), i), 'string', c));
+    });
+  }
+  const caps = isPlainObject(p.capabilities) ? p.capabilities : undefined;
+  if (caps?.portMappings !== true) {
+    out.push(
+      warning(child(path, 'capabilities'), 'portmap does nothing without the portMappings capability: the runtime only passes port mappings to plugins that ask', 'add "capabilities": {"portMappings": true}'),
+    );
+  }
+};
+
+const RATE_KEYS = [
+  ['ingressRate', 'ingressBurst'],
+  ['egressRate', 'egressBurst'],
+] as const;
+// bandwidth computes burst/8 as a uint32 byte count.
+const MAX_BURST_BITS = 8 * (2 ** 32 - 1) - 1;
+
+const bandwidth: FieldCheck = (p, path, out) => {
+  let any = false;
+  for (const [rateKey, burstKey] of RATE_KEYS) {
+    const rate = optInt(p, rateKey, path, out, 0, MAX_UINT64_SAFE);
+    const burst = optInt(p, burstKey, path, out, 0, MAX_UINT64_SAFE);
+    if (burst !== undefined && burst > MAX_BURST_BITS) {
+      out.push(error(child(path, burstKey), `burst cannot be more than 4 GB (${MAX_BURST_BITS} bits)`));
+    }
+    // A key that was present but invalid already has its finding.
+    if ((p[rateKey] !== undefined && rate === undefined) || (p[burstKey] !== undefined && burst === undefined)) {
+      any = true;
+      continue;
+    }
+    const r = rate ?? 0;
+    const b = burst ?? 0;
+    if (r !== 0 || b !== 0) any = true;
+    if (r === 0 && b !== 0) {
+      out.push(error(child(path, rateKey), `must be set when ${burstKey} is set`, `add "${rateKey}" in bits per second`));
+    } else if (b === 0 && r !== 0) {
+      out.push(error(child(path, burstKey), `must be set when ${rateKey} is set`, `add "${burstKey}" in bits`));
+    }
+  }
+  const shaped = optArray(p, 'shapedSubnets', path, out);
+  const unshaped = optArray(p, 'unshapedSubnets', path, out);
+  for (const [key, list] of [
+    ['shapedSubnets', shaped],
+    ['unshapedSubnets', unshaped],
+  ] as const) {
+    list?.forEach((c, i) => checkNetworkCidr(c, child(child(path, key), i), out));
+  }
+  if (shaped !== undefined && shaped.length > 0 && unshaped !== undefined && unshaped.length > 0) {
+    out.push(error(child(path, 'unshapedSubnets'), 'cannot be used together with shapedSubnets', 'keep one of the two lists'));
+  }
+  const caps = isPlainObject(p.capabilities) ? p.capabilities : undefined;
+  if (!any && caps?.bandwidth !== true) {
+    out.push(warning(path, 'bandwidth sets no limit: no rates and no bandwidth capability', 'set ingressRate/ingressBurst or egressRate/egressBurst, or add "capabilities": {"bandwidth": true}'));
+  }
+};
+
+const CHECKS: Readonly<Record<string, FieldCheck>> = {
+  macvlan,
+  ipvlan,
+  bridge,
+  vlan,
+  'host-device': hostDevice,
+  ptp,
+  tuning,
+  portmap,
+  bandwidth,
+};
+
+/** Checks the type-specific fields of a reference plugin; other types pass. */
+export function checkReferencePluginFields(type: string, p: Json, path: string, out: Finding[]): void {
+  if (Object.hasOwn(CHECKS, type)) (CHECKS[type] as FieldCheck)(p, path, out);
+}
