@@ -1,13 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { cidrContainsCidr, cidrContainsIp, cidrsOverlap, cidrSize, isCanonical, isMulticastMac, parseCidr, parseIp, parseMac } from './ip.ts';
 
 describe('parseIp', () => {
   it('accepts dotted quads and IPv6', () => {
     expect(parseIp('10.1.2.3')?.family).toBe(4);
     expect(parseIp('fd00::1')?.family).toBe(6);
+    expect(parseIp('0.0.0.0')?.value).toBe(0n);
+    expect(parseIp('255.255.255.255')?.value).toBe(0xffffffffn);
+    expect(parseIp('10.1.2.3')?.value).toBe(0x0a010203n);
+    expect(parseIp('::ffff:1.2.3.4')?.family).toBe(6);
   });
   it('rejects short, hex and zoned forms the kernel would not take', () => {
-    for (const bad of ['10.1', '0x0a.0.0.1', '10.0.0.256', 'fe80::1%eth0', '', 'abc', '1.2.3.4 ']) {
+    for (const bad of ['10.1', '0x0a.0.0.1', '10.0.0.256', 'fe80::1%eth0', '', 'abc', '1.2.3.4 ', '010.0.0.1', '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.-4', 'fd00::g']) {
       expect(parseIp(bad), bad).toBeUndefined();
     }
   });
@@ -50,5 +56,37 @@ describe('parseMac', () => {
     expect(mc && isMulticastMac(mc)).toBe(true);
     expect(parseMac('c6:d2:32:6f:8f')).toBeUndefined();
     expect(parseMac('c6:d2-32:6f:8f:44')).toBeUndefined();
+  });
+});
+
+describe('parsers agree with ipaddr.js on generated input', () => {
+  it('IPv4 and IPv6 addresses round-trip to the same value', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (text) => {
+        const ours = parseIp(text);
+        const theirs = ipaddr.parse(text);
+        const bytes = theirs.toByteArray();
+        let v = 0n;
+        for (const b of bytes) v = (v << 8n) | BigInt(b);
+        // fc.ipV4 may produce octal/hex-free dotted quads only, with leading zeros never.
+        expect(ours?.value).toBe(v);
+        expect(ours?.family).toBe(theirs.kind() === 'ipv4' ? 4 : 6);
+      }),
+    );
+  });
+  it('never throws on arbitrary text, and MACs round-trip', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        parseIp(text);
+        parseCidr(text);
+        parseMac(text);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.constantFrom(':', '-'), (bytes, sep) => {
+        const text = [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(sep);
+        expect(parseMac(text)?.bytes).toEqual([...bytes]);
+      }),
+    );
   });
 });
