@@ -1,0 +1,17 @@
+// Writes crds/*.yaml from api/ (npm run gen:crds). crds/crds.test.ts fails
+// when the files on disk differ from what this would write.
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderedCrdFiles } from '../api/crd/sources.ts';
+
+const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'crds');
+await mkdir(outDir, { recursive: true });
+const files = renderedCrdFiles();
+for (const stale of (await readdir(outDir)).filter((f) => f.endsWith('.yaml') && !(f in files))) {
+  await rm(join(outDir, stale));
+}
+for (const [name, text] of Object.entries(files)) {
+  await writeFile(join(outDir, name), text);
+  console.log(`wrote crds/${name}`);
+}
