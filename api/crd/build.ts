@@ -4,14 +4,10 @@
 // crds/crds.test.ts proves the files match.
 import type { TSchema } from '@sinclair/typebox';
 import { stringify } from 'yaml';
+import type { PrinterColumn } from '../resources/common.ts';
 
-export interface PrinterColumn {
-  readonly name: string;
-  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
-  readonly jsonPath: string;
-  readonly description?: string;
-  readonly priority?: number;
-}
+export type { PrinterColumn };
+
 
 export interface CrdSource {
   group: string;

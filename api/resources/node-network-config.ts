@@ -3,7 +3,8 @@
 // SriovNetworkNodeState). The name is the node's name; spec is written only
 // by the operator, status only by that node's agent.
 import { Type, type Static } from '@sinclair/typebox';
-import { ConditionsSchema, PLEXUS_API_VERSION } from './common.ts';
+import type { PLEXUS_API_VERSION } from './common.ts';
+import { ConditionsSchema } from './common.ts';
 
 export const NODE_NETWORK_CONFIG_KIND = 'NodeNetworkConfig';
 export const NODE_NETWORK_CONFIG_PLURAL = 'nodenetworkconfigs';

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveOverlayConfig, etcdPrefixOf, resolveOverlay } from './defaults.ts';
+import { overlay } from './test-fixtures.ts';
+
+describe('effectiveOverlayConfig', () => {
+  it('fills in every default', () => {
+    expect(effectiveOverlayConfig(overlay('blue').spec)).toEqual({
+      network: '173.17.0.0/16',
+      subnetLen: 24,
+      subnetMin: '173.17.1.0',
+      subnetMax: '173.17.255.0',
+      capacity: 255,
+      backend: { type: 'vxlan', vni: 2, port: 8472, directRouting: false },
+      ipMasq: true,
+    });
+  });
+  it('keeps explicit values', () => {
+    const spec = overlay('blue', { network: '10.5.0.0/22', subnetLen: 26, subnetMin: '10.5.0.64', subnetMax: '10.5.1.0', mtu: 1400, ipMasq: false, backend: { vni: 7, port: 4789, directRouting: true } }).spec;
+    expect(effectiveOverlayConfig(spec)).toEqual({
+      network: '10.5.0.0/22',
+      subnetLen: 26,
+      subnetMin: '10.5.0.64',
+      subnetMax: '10.5.1.0',
+      capacity: 4,
+      backend: { type: 'vxlan', vni: 7, port: 4789, directRouting: true },
+      mtu: 1400,
+      ipMasq: false,
+    });
+  });
+  it('uses prefix + 2 below /22', () => {
+    expect(effectiveOverlayConfig(overlay('x', { network: '10.5.0.0/24' }).spec)).toMatchObject({ subnetLen: 26, subnetMin: '10.5.0.64', subnetMax: '10.5.0.192', capacity: 3 });
+  });
+  it('is undefined for a spec with errors', () => {
+    expect(effectiveOverlayConfig(overlay('x', { network: '10.5.0.1/16' }).spec)).toBeUndefined();
+    expect(effectiveOverlayConfig({ network: '10.5.0.0/16' })).toBeUndefined();
+    expect(effectiveOverlayConfig(undefined)).toBeUndefined();
+    expect(resolveOverlay(overlay('x', { subnetLen: 17 }).spec)).toBeUndefined();
+  });
+});
+
+describe('etcdPrefixOf', () => {
+  it('defaults to /plexus.dev/networks/<name>', () => {
+    expect(etcdPrefixOf(overlay('blue'))).toBe('/plexus.dev/networks/blue');
+  });
+  it('uses spec.etcdPrefix when set', () => {
+    expect(etcdPrefixOf(overlay('blue', { etcdPrefix: '/k8s/network2' }))).toBe('/k8s/network2');
+  });
+});
