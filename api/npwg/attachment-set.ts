@@ -1,6 +1,6 @@
 // Checks across all attachments of one pod: interface names must be unique
 // (spec §4.1.2.1.5: a name already used must fail the attachment), one
-// default route per address family (Multus refuses ECMP), and no two port
+// element carrying "default-route" (spec v1.3), and no two port
 // mappings may claim the same host port.
 import { child, error, warning } from '../findings.ts';
 import type { Finding } from '../findings.ts';
@@ -96,32 +96,24 @@ function checkInterfaces(entries: readonly AttachmentEntry[], clusterInterface: 
 }
 
 function checkDefaultRoutes(entries: readonly AttachmentEntry[], findings: Finding[]): void {
-  let v4: AttachmentEntry | undefined;
-  let v6: AttachmentEntry | undefined;
+  // The spec lets one element carry "default-route": the pod's default
+  // route(s) then point through that attachment's interface. Two carriers
+  // would leave the outcome to the order the delegates happen to run in.
+  let owner: AttachmentEntry | undefined;
   for (const e of entries) {
     const gateways = e.attachment['default-route'];
-    if (gateways === undefined) continue;
-    let seen4 = false;
-    let seen6 = false;
-    for (let j = 0; j < gateways.length; j++) {
-      const ip = parseIp(gateways[j] ?? '');
-      if (ip === undefined) continue;
-      // A second gateway of a family within one element is reported where it is read.
-      if (ip.family === 4 ? seen4 : seen6) continue;
-      if (ip.family === 4) seen4 = true;
-      else seen6 = true;
-      const owner = ip.family === 4 ? v4 : v6;
-      if (owner !== undefined) {
-        findings.push(
-          error(
-            child(child(e.field, 'default-route'), j),
-            `${describe(owner)} already sets the IPv${ip.family} default route; a pod has one default route per address family`,
-            'keep "default-route" for this address family on one attachment only',
-          ),
-        );
-      } else if (ip.family === 4) v4 = e;
-      else v6 = e;
+    if (gateways === undefined || gateways.length === 0) continue;
+    if (owner === undefined) {
+      owner = e;
+      continue;
     }
+    findings.push(
+      error(
+        child(e.field, 'default-route'),
+        `${describe(owner)} already carries "default-route"; at most one element of the list may`,
+        'keep "default-route" on one attachment only (it may list one IPv4 and one IPv6 gateway)',
+      ),
+    );
   }
 }
 

@@ -278,12 +278,15 @@ describe('default-route', () => {
   it('rejects a second gateway of one family in an element', () => {
     expect(fieldsOf(errors(one({ name: 'a', 'default-route': ['10.1.1.1', '10.1.1.2'] })))).toEqual([`${F}[0].default-route[1]`]);
   });
-  it('rejects the same family on two elements but allows one per family', () => {
+  it('lets at most one element carry default-route, with one gateway per family', () => {
     const two = parse('[{"name": "a", "default-route": ["10.1.1.1"]}, {"name": "b", "default-route": ["10.2.2.1"]}]');
-    expect(fieldsOf(errors(two.findings))).toEqual([`${F}[1].default-route[0]`]);
+    expect(fieldsOf(errors(two.findings))).toEqual([`${F}[1].default-route`]);
     expect(errors(two.findings)[0]?.message).toContain('element 0 (team-a/a)');
+    // Even split by family, a second carrier is refused (spec v1.3: one element).
     const split = parse('[{"name": "a", "default-route": ["10.1.1.1"]}, {"name": "b", "default-route": ["fd00::1"]}]');
-    expect(split.findings).toEqual([]);
+    expect(fieldsOf(errors(split.findings))).toEqual([`${F}[1].default-route`]);
+    // Dual stack on the one carrier is fine.
+    expect(parse('[{"name": "a", "default-route": ["10.1.1.1", "fd00::1"]}, {"name": "b"}]').findings).toEqual([]);
   });
   it('warns when the gateway is outside the requested subnets', () => {
     const f = one({ name: 'a', ips: ['10.1.1.5/24'], 'default-route': ['10.9.9.1'] });
@@ -350,8 +353,9 @@ describe('bandwidth', () => {
     expect(f.map((x) => x.field)).toContain(`${F}[0].bandwidth.egressRate`);
     expect(fieldsOf(errors(one({ name: 'a', bandwidth: { egressRate: 1, egressBurst: 8 * 4294967295 } })))).toEqual([`${F}[0].bandwidth.egressBurst`]);
   });
-  it('warns about a zero rate, an empty object and unknown keys', () => {
-    expect(one({ name: 'a', bandwidth: { ingressRate: 0 } }).map((x) => [x.severity, x.field])).toEqual([['warning', `${F}[0].bandwidth.ingressRate`]]);
+  it('rejects a zero rate; warns about an empty object and unknown keys', () => {
+    expect(one({ name: 'a', bandwidth: { ingressRate: 0 } }).map((x) => [x.severity, x.field])).toEqual([['error', `${F}[0].bandwidth.ingressRate`]]);
+    expect(one({ name: 'a', bandwidth: { egressRate: 0, egressBurst: 0 } }).map((x) => [x.severity, x.field])).toEqual([['error', `${F}[0].bandwidth.egressRate`]]);
     expect(one({ name: 'a', bandwidth: {} }).map((x) => x.severity)).toEqual(['warning']);
     const typo = one({ name: 'a', bandwidth: { ingresRate: 1 } });
     expect(typo[0]?.fix).toBe('did you mean "ingressRate"?');

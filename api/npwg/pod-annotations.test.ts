@@ -36,7 +36,7 @@ describe('checkPodNetworkAnnotations', () => {
       { 'k8s.v1.cni.cncf.io/networks': '[{"name": "blue", "default-route": ["10.0.0.1"]}]', 'v1.multus-cni.io/default-network': '[{"name": "calico", "default-route": ["10.9.0.1"]}]' },
       'ns',
     );
-    expect(routes.findings.map((f) => f.field)).toEqual([`${N}[0].default-route[0]`]);
+    expect(routes.findings.map((f) => f.field)).toEqual([`${N}[0].default-route`]);
   });
   it('uses the cluster interface and base path given', () => {
     const r = checkPodNetworkAnnotations({ 'k8s.v1.cni.cncf.io/networks': 'blue@pod0' }, 'ns', 'spec.template.metadata.annotations', { clusterInterface: 'pod0' });

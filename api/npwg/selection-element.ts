@@ -529,8 +529,10 @@ function readBandwidth(value: unknown, path: string, written: string, findings: 
     const burst = out[burstKey];
     if (rate === undefined && burst === undefined) continue;
     any = true;
-    if (rate === 0 && (burst === undefined || burst === 0)) {
-      findings.push(warning(fieldOf(path, written, rateKey), `0 means no ${dir} limit`, `remove "${rateKey}"${burst === undefined ? '' : ` and "${burstKey}"`}`));
+    if (rate === 0) {
+      // A zero rate would drop every packet if it were applied; the plugin
+      // skips it instead, so the user surely meant something else.
+      findings.push(error(fieldOf(path, written, rateKey), `must be greater than 0 (bits per second); a zero ${dir} rate sets no limit`, `remove "${rateKey}"${burst === undefined ? '' : ` and "${burstKey}"`} for no limit, or give the rate, e.g. 100000000 for 100 Mbit/s`));
       continue;
     }
     if ((rate === undefined || rate === 0) && burst !== undefined && burst > 0) {
