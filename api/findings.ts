@@ -50,8 +50,20 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The JSON type of a value, with its article, for "must be X (got Y)". */
 export function describeType(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
+  if (Array.isArray(v)) return 'a list';
+  switch (typeof v) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
+  }
 }

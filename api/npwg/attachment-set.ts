@@ -4,7 +4,6 @@
 // mappings may claim the same host port.
 import { child, error, warning } from '../findings.ts';
 import type { Finding } from '../findings.ts';
-import { parseIp } from '../net/ip.ts';
 import type { ResolvedAttachment } from './types.ts';
 import { show } from './values.ts';
 

@@ -1,14 +1,14 @@
 // Parses the `k8s.v1.cni.cncf.io/networks` annotation (NPWG spec §4) in
 // both forms, resolves namespaces and interface names the way Multus does,
 // and reports every problem as a finding. Never throws.
-import { child, error } from '../findings.ts';
+import { child, error, describeType } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { checkAttachmentSet } from './attachment-set.ts';
 import type { AttachmentEntry } from './attachment-set.ts';
 import { readCommaItem, readJsonElement } from './selection-element.ts';
 import { DEFAULT_CLUSTER_INTERFACE, MAX_ANNOTATION_BYTES, NETWORKS_ANNOTATION } from './types.ts';
 import type { NetworkSelectionElement, ResolvedAttachment } from './types.ts';
-import { gotType } from './values.ts';
+
 
 export const NETWORKS_FIELD = child('metadata.annotations', NETWORKS_ANNOTATION);
 
@@ -89,7 +89,7 @@ function nothing(): ReadSelection {
  * Returns no elements when the value as a whole cannot be read. */
 export function readSelectionElements(value: unknown, field: string, findings: Finding[]): ReadSelection {
   if (typeof value !== 'string') {
-    findings.push(error(field, `must be a string (got ${gotType(value)})`, 'quote the value in YAML, e.g. \'[{"name": "my-network"}]\''));
+    findings.push(error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML, e.g. \'[{"name": "my-network"}]\''));
     return nothing();
   }
   if (tooLarge(value)) {
@@ -155,7 +155,7 @@ function readJsonList(value: string, field: string, findings: Finding[]): ReadSe
   const list = parsed.value;
   if (!Array.isArray(list)) {
     // Unreachable for text starting with "[", kept for safety.
-    findings.push(error(field, `must be a JSON list (got ${gotType(list)})`));
+    findings.push(error(field, `must be a JSON list (got ${describeType(list)})`));
     return nothing();
   }
   const out: ReadElement[] = [];
@@ -176,7 +176,7 @@ function readJsonNonList(value: string, field: string, findings: Finding[]): voi
   } else if (v !== null && typeof v === 'object') {
     findings.push(error(field, 'is a single JSON object; the JSON form is a list of objects', 'wrap it in a list: [{"name": ...}]'));
   } else {
-    findings.push(error(field, `must be a JSON list of objects (got ${gotType(v)})`));
+    findings.push(error(field, `must be a JSON list of objects (got ${describeType(v)})`));
   }
 }
 

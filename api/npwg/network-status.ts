@@ -1,13 +1,13 @@
 // The `k8s.v1.cni.cncf.io/network-status` annotation (NPWG spec §5): the
 // type, a writer with a stable key order, a checking reader, and the
 // conversion from a CNI result the node agent uses after each ADD.
-import { child, error, isPlainObject, warning } from '../findings.ts';
+import { child, error, isPlainObject, warning, describeType } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { interfaceNameProblem } from '../names.ts';
 import { parseCidr, parseIp, parseMac } from '../net/ip.ts';
 import { suggestKey } from './suggest.ts';
 import { MAX_ANNOTATION_BYTES, NETWORK_STATUS_ANNOTATION } from './types.ts';
-import { gotType, show } from './values.ts';
+import { show } from './values.ts';
 
 export interface NetworkStatusDns {
   nameservers?: string[];
@@ -166,7 +166,7 @@ export function parseNetworkStatus(value: string, field: string = NETWORK_STATUS
   const findings: Finding[] = [];
   const entries: NetworkStatus[] = [];
   if (typeof value !== 'string') {
-    findings.push(error(field, `must be a string (got ${gotType(value)})`));
+    findings.push(error(field, `must be a string (got ${describeType(value)})`));
     return { entries, findings };
   }
   if (value.length > MAX_ANNOTATION_BYTES || Buffer.byteLength(value, 'utf8') > MAX_ANNOTATION_BYTES) {
@@ -181,7 +181,7 @@ export function parseNetworkStatus(value: string, field: string = NETWORK_STATUS
     return { entries, findings };
   }
   if (!Array.isArray(list)) {
-    findings.push(error(field, `must be a JSON list (got ${gotType(list)})`, isPlainObject(list) ? 'wrap the object in [ ]' : undefined));
+    findings.push(error(field, `must be a JSON list (got ${describeType(list)})`, isPlainObject(list) ? 'wrap the object in [ ]' : undefined));
     return { entries, findings };
   }
   let defaults = 0;
@@ -214,12 +214,12 @@ export function parseNetworkStatus(value: string, field: string = NETWORK_STATUS
 
 function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatus | undefined {
   if (!isPlainObject(raw)) {
-    findings.push(error(at, `must be an object (got ${gotType(raw)})`));
+    findings.push(error(at, `must be an object (got ${describeType(raw)})`));
     return undefined;
   }
   const out: NetworkStatus = { name: '' };
   if (typeof raw.name !== 'string' || raw.name === '') {
-    findings.push(error(child(at, 'name'), raw.name === undefined || raw.name === '' ? 'is required' : `must be a string (got ${gotType(raw.name)})`));
+    findings.push(error(child(at, 'name'), raw.name === undefined || raw.name === '' ? 'is required' : `must be a string (got ${describeType(raw.name)})`));
   } else out.name = raw.name;
   for (const key in raw) {
     const v = raw[key];
@@ -228,7 +228,7 @@ function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatu
       case 'name':
         break;
       case 'interface':
-        if (typeof v !== 'string') findings.push(error(f(), `must be a string (got ${gotType(v)})`));
+        if (typeof v !== 'string') findings.push(error(f(), `must be a string (got ${describeType(v)})`));
         else {
           out.interface = v;
           const problem = interfaceNameProblem(v);
@@ -242,19 +242,19 @@ function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatu
         out.gateway = readAddressList(v, f, findings, false);
         break;
       case 'mac':
-        if (typeof v !== 'string') findings.push(error(f(), `must be a string (got ${gotType(v)})`));
+        if (typeof v !== 'string') findings.push(error(f(), `must be a string (got ${describeType(v)})`));
         else if (!HWADDR.test(v) && parseMac(v) === undefined) findings.push(error(f(), `${show(v)} is not a hardware address`));
         else out.mac = v;
         break;
       case 'mtu':
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) findings.push(error(f(), `must be a whole number (got ${typeof v === 'number' ? v : gotType(v)})`));
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) findings.push(error(f(), `must be a whole number (got ${typeof v === 'number' ? v : describeType(v)})`));
         else {
           out.mtu = v;
           if (v !== 0 && (v < 68 || v > 65535)) findings.push(warning(f(), `${v} is outside the MTUs Linux accepts (68-65535)`));
         }
         break;
       case 'default':
-        if (typeof v !== 'boolean') findings.push(error(f(), `must be true or false (got ${gotType(v)})`));
+        if (typeof v !== 'boolean') findings.push(error(f(), `must be true or false (got ${describeType(v)})`));
         else out.default = v;
         break;
       case 'dns':
@@ -282,13 +282,13 @@ function unknownKey(key: string, known: readonly string[], f: () => string, find
 
 function readStringList(v: unknown, f: () => string, findings: Finding[]): string[] | undefined {
   if (!Array.isArray(v)) {
-    findings.push(error(f(), `must be a list of strings (got ${gotType(v)})`));
+    findings.push(error(f(), `must be a list of strings (got ${describeType(v)})`));
     return undefined;
   }
   const out: string[] = [];
   for (let j = 0; j < v.length; j++) {
     const item: unknown = v[j];
-    if (typeof item !== 'string') findings.push(error(child(f(), j), `must be a string (got ${gotType(item)})`));
+    if (typeof item !== 'string') findings.push(error(child(f(), j), `must be a string (got ${describeType(item)})`));
     else out.push(item);
   }
   return out;
@@ -309,7 +309,7 @@ function readAddressList(v: unknown, f: () => string, findings: Finding[], allow
 
 function readDns(v: unknown, f: () => string, findings: Finding[]): NetworkStatusDns | undefined {
   if (!isPlainObject(v)) {
-    findings.push(error(f(), `must be an object (got ${gotType(v)})`));
+    findings.push(error(f(), `must be an object (got ${describeType(v)})`));
     return undefined;
   }
   const out: NetworkStatusDns = {};
@@ -321,7 +321,7 @@ function readDns(v: unknown, f: () => string, findings: Finding[]): NetworkStatu
         out.nameservers = readAddressList(x, g, findings, false);
         break;
       case 'domain':
-        if (typeof x !== 'string') findings.push(error(g(), `must be a string (got ${gotType(x)})`));
+        if (typeof x !== 'string') findings.push(error(g(), `must be a string (got ${describeType(x)})`));
         else out.domain = x;
         break;
       case 'search':
@@ -339,13 +339,13 @@ function readDns(v: unknown, f: () => string, findings: Finding[]): NetworkStatu
 
 function readDeviceInfo(v: unknown, at: string, findings: Finding[]): DeviceInfo | undefined {
   if (!isPlainObject(v)) {
-    findings.push(error(at, `must be an object (got ${gotType(v)})`));
+    findings.push(error(at, `must be an object (got ${describeType(v)})`));
     return undefined;
   }
   const type = v.type;
   if (typeof type !== 'string' || !DEVICE_TYPES.has(type)) {
     findings.push(
-      error(child(at, 'type'), type === undefined ? 'is required' : `${typeof type === 'string' ? show(type) : gotType(type)} is not a device type`, 'use "pci", "vdpa", "vhost-user" or "memif"'),
+      error(child(at, 'type'), type === undefined ? 'is required' : `${typeof type === 'string' ? show(type) : describeType(type)} is not a device type`, 'use "pci", "vdpa", "vhost-user" or "memif"'),
     );
     return undefined;
   }
@@ -384,7 +384,7 @@ function readDeviceInfo(v: unknown, at: string, findings: Finding[]): DeviceInfo
 
 function readStringMap(v: unknown, at: string, keys: readonly string[], findings: Finding[]): Record<string, string> | undefined {
   if (!isPlainObject(v)) {
-    findings.push(error(at, `must be an object (got ${gotType(v)})`));
+    findings.push(error(at, `must be an object (got ${describeType(v)})`));
     return undefined;
   }
   const out: Record<string, string> = {};
@@ -393,7 +393,7 @@ function readStringMap(v: unknown, at: string, keys: readonly string[], findings
     if (!keys.includes(key)) {
       unknownKey(key, keys, () => child(at, key), findings);
     } else if (typeof x !== 'string') {
-      findings.push(error(child(at, key), `must be a string (got ${gotType(x)})`));
+      findings.push(error(child(at, key), `must be a string (got ${describeType(x)})`));
     } else out[key] = x;
   }
   return out;

@@ -1,7 +1,7 @@
 // The one entry point for a pod's network annotations, used by the webhook,
 // the CLI and the node agent: reads the networks and default-network
 // annotations, resolves them, and checks them against each other.
-import { child, error, isPlainObject, warning } from '../findings.ts';
+import { child, error, isPlainObject, warning, describeType } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { checkAttachmentSet } from './attachment-set.ts';
 import type { AttachmentEntry } from './attachment-set.ts';
@@ -15,7 +15,7 @@ import {
   NETWORKS_ANNOTATION,
 } from './types.ts';
 import type { ResolvedAttachment } from './types.ts';
-import { gotType, show } from './values.ts';
+import { show } from './values.ts';
 
 export interface PodNetworkAnnotations {
   /** Additional attachments in annotation order. Trust them only when
@@ -63,7 +63,7 @@ export function checkPodNetworkAnnotations(
   const findings: Finding[] = [];
   if (annotations === undefined || annotations === null) return { attachments: [], findings };
   if (!isPlainObject(annotations)) {
-    findings.push(error(basePath, `must be a map of strings (got ${gotType(annotations)})`));
+    findings.push(error(basePath, `must be a map of strings (got ${describeType(annotations)})`));
     return { attachments: [], findings };
   }
   const clusterInterface = options.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE;
@@ -73,7 +73,7 @@ export function checkPodNetworkAnnotations(
     const field = child(basePath, DEFAULT_NETWORK_ANNOTATION);
     const value: unknown = annotations[DEFAULT_NETWORK_ANNOTATION];
     if (typeof value !== 'string') {
-      findings.push(error(field, `must be a string (got ${gotType(value)})`, 'quote the value in YAML'));
+      findings.push(error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML'));
     } else {
       defaultEntry = readDefaultNetwork(
         value,
@@ -90,7 +90,7 @@ export function checkPodNetworkAnnotations(
     if (typeof value !== 'string') {
       // A YAML list or map written without quotes arrives here.
       findings.push(
-        error(field, `must be a string (got ${gotType(value)})`, 'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"'),
+        error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"'),
       );
     } else {
       entries = readNetworkSelection(value, podNamespace, field, findings);

@@ -3,13 +3,13 @@
 // list (interface names, default routes, host ports) live in
 // attachment-set.ts. Field paths are built only when a finding is reported,
 // because this runs for every pod admission.
-import { child, error, isPlainObject, warning } from '../findings.ts';
+import { child, error, isPlainObject, warning, describeType } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem, interfaceNameProblem } from '../names.ts';
 import { isMulticastMac, isZeroMac, parseAddressMaybePrefixed, parseCidr, parseIp, parseMac } from '../net/ip.ts';
 import type { BandwidthEntry, NetworkSelectionElement, PortMapping } from './types.ts';
 import { suggestKey } from './suggest.ts';
-import { gotType, labelLike, show } from './values.ts';
+import { labelLike, show } from './values.ts';
 
 const ELEMENT_KEYS = [
   'name',
@@ -81,7 +81,7 @@ export function readJsonElement(raw: unknown, path: string, findings: Finding[])
   if (!isPlainObject(raw)) {
     const fix =
       typeof raw === 'string' ? `write {"name": ${show(raw)}} instead of a bare string` : 'write an object such as {"name": "my-network"}';
-    findings.push(error(path, `each list entry must be an object with a "name" (got ${gotType(raw)})`, fix));
+    findings.push(error(path, `each list entry must be an object with a "name" (got ${describeType(raw)})`, fix));
     return undefined;
   }
   const out: NetworkSelectionElement = { name: '' };
@@ -93,7 +93,7 @@ export function readJsonElement(raw: unknown, path: string, findings: Finding[])
     if (!ELEMENT_KEY_SET.has(key)) {
       if (key === DEPRECATED_INTERFACE_KEY) {
         if (typeof value === 'string') deprecatedInterface = value;
-        else findings.push(error(child(path, key), `must be a string (got ${gotType(value)})`));
+        else findings.push(error(child(path, key), `must be a string (got ${describeType(value)})`));
         continue;
       }
       canon = unknownElementKey(raw, key, path, findings);
@@ -162,7 +162,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
   switch (key) {
     case 'name': {
       if (typeof value !== 'string') {
-        findings.push(error(fieldOf(path, written), `must be a string (got ${gotType(value)})`));
+        findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
         return;
       }
       out.name = value;
@@ -171,7 +171,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
     }
     case 'namespace': {
       if (typeof value !== 'string') {
-        findings.push(error(fieldOf(path, written), `must be a string (got ${gotType(value)})`));
+        findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
         return;
       }
       // Spec §4.1.2.1.1: a missing or empty namespace means the pod's.
@@ -182,7 +182,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
     }
     case 'interface': {
       if (typeof value !== 'string') {
-        findings.push(error(fieldOf(path, written), `must be a string (got ${gotType(value)})`));
+        findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
         return;
       }
       if (value === '') {
@@ -198,7 +198,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       return;
     case 'mac': {
       if (typeof value !== 'string') {
-        findings.push(error(fieldOf(path, written), `must be a string (got ${gotType(value)})`));
+        findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
         return;
       }
       if (value === '') {
@@ -220,7 +220,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       return;
     case 'cni-args': {
       if (!isPlainObject(value)) {
-        findings.push(error(fieldOf(path, written), `must be an object of CNI args (got ${gotType(value)})`, 'write "cni-args": {"key": "value"}'));
+        findings.push(error(fieldOf(path, written), `must be an object of CNI args (got ${describeType(value)})`, 'write "cni-args": {"key": "value"}'));
         return;
       }
       out['cni-args'] = value;
@@ -228,7 +228,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
     }
     case 'infiniband-guid': {
       if (typeof value !== 'string') {
-        findings.push(error(fieldOf(path, written), `must be a string (got ${gotType(value)})`));
+        findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
         return;
       }
       if (value === '') {
@@ -243,7 +243,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
     }
     case 'ipam-claim-reference': {
       if (typeof value !== 'string') {
-        findings.push(error(fieldOf(path, written), `must be a string (got ${gotType(value)})`));
+        findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
         return;
       }
       out['ipam-claim-reference'] = value;
@@ -358,7 +358,7 @@ function checkMac(value: string, path: string, written: string, findings: Findin
 function readIps(value: unknown, path: string, written: string, findings: Finding[]): string[] | undefined {
   if (!Array.isArray(value)) {
     const fix = typeof value === 'string' ? `write a list: "ips": [${show(value)}]` : 'write a list such as ["10.1.1.5/24"]';
-    findings.push(error(fieldOf(path, written), `must be a list of IP addresses (got ${gotType(value)})`, fix));
+    findings.push(error(fieldOf(path, written), `must be a list of IP addresses (got ${describeType(value)})`, fix));
     return undefined;
   }
   if (value.length === 0) {
@@ -370,7 +370,7 @@ function readIps(value: unknown, path: string, written: string, findings: Findin
   for (let j = 0; j < value.length; j++) {
     const item: unknown = value[j];
     if (typeof item !== 'string') {
-      findings.push(error(fieldOf(path, written, j), `must be a string (got ${gotType(item)})`));
+      findings.push(error(fieldOf(path, written, j), `must be a string (got ${describeType(item)})`));
       continue;
     }
     out.push(item);
@@ -392,7 +392,7 @@ function readIps(value: unknown, path: string, written: string, findings: Findin
 function readGateways(value: unknown, path: string, written: string, findings: Finding[]): string[] | undefined {
   if (!Array.isArray(value)) {
     const fix = typeof value === 'string' ? `write a list: "default-route": [${show(value)}]` : 'write a list such as ["10.1.1.1"]';
-    findings.push(error(fieldOf(path, written), `must be a list of gateway IP addresses (got ${gotType(value)})`, fix));
+    findings.push(error(fieldOf(path, written), `must be a list of gateway IP addresses (got ${describeType(value)})`, fix));
     return undefined;
   }
   if (value.length === 0) {
@@ -405,7 +405,7 @@ function readGateways(value: unknown, path: string, written: string, findings: F
   for (let j = 0; j < value.length; j++) {
     const item: unknown = value[j];
     if (typeof item !== 'string') {
-      findings.push(error(fieldOf(path, written, j), `must be a string (got ${gotType(item)})`));
+      findings.push(error(fieldOf(path, written, j), `must be a string (got ${describeType(item)})`));
       continue;
     }
     out.push(item);
@@ -435,7 +435,7 @@ function readGateways(value: unknown, path: string, written: string, findings: F
 function readPortMappings(value: unknown, path: string, written: string, findings: Finding[]): PortMapping[] | undefined {
   if (!Array.isArray(value)) {
     findings.push(
-      error(fieldOf(path, written), `must be a list of port mappings (got ${gotType(value)})`, 'write e.g. [{"containerPort": 80, "hostPort": 8080, "protocol": "tcp"}]'),
+      error(fieldOf(path, written), `must be a list of port mappings (got ${describeType(value)})`, 'write e.g. [{"containerPort": 80, "hostPort": 8080, "protocol": "tcp"}]'),
     );
     return undefined;
   }
@@ -443,7 +443,7 @@ function readPortMappings(value: unknown, path: string, written: string, finding
   for (let j = 0; j < value.length; j++) {
     const item: unknown = value[j];
     if (!isPlainObject(item)) {
-      findings.push(error(fieldOf(path, written, j), `must be an object with "containerPort" and "hostPort" (got ${gotType(item)})`));
+      findings.push(error(fieldOf(path, written, j), `must be an object with "containerPort" and "hostPort" (got ${describeType(item)})`));
       continue;
     }
     const containerPort = readPort(item, 'containerPort', path, written, j, findings);
@@ -453,12 +453,12 @@ function readPortMappings(value: unknown, path: string, written: string, finding
       const v = item[key];
       if (key === 'containerPort' || key === 'hostPort') continue;
       if (key === 'protocol') {
-        if (typeof v !== 'string') findings.push(error(fieldOf(path, written, j, key), `must be a string (got ${gotType(v)})`));
+        if (typeof v !== 'string') findings.push(error(fieldOf(path, written, j, key), `must be a string (got ${describeType(v)})`));
         else if (!PROTOCOLS.has(v.toLowerCase())) {
           findings.push(error(fieldOf(path, written, j, key), `${show(v)} is not a protocol portmap supports`, 'use "tcp", "udp" or "sctp"'));
         } else mapping.protocol = v;
       } else if (key === 'hostIP') {
-        if (typeof v !== 'string') findings.push(error(fieldOf(path, written, j, key), `must be a string (got ${gotType(v)})`));
+        if (typeof v !== 'string') findings.push(error(fieldOf(path, written, j, key), `must be a string (got ${describeType(v)})`));
         else if (v !== '') {
           if (parseIp(v) === undefined) {
             findings.push(error(fieldOf(path, written, j, key), `${show(v)} is not an IP address`, 'write a host address, or leave "hostIP" out to listen on all'));
@@ -484,7 +484,7 @@ function readPort(item: Record<string, unknown>, key: 'containerPort' | 'hostPor
   }
   if (typeof v !== 'number') {
     const fix = typeof v === 'string' && /^[0-9]+$/.test(v) ? `write ${v} without quotes` : undefined;
-    findings.push(error(fieldOf(path, written, j, key), `must be a port number (got ${gotType(v)})`, fix));
+    findings.push(error(fieldOf(path, written, j, key), `must be a port number (got ${describeType(v)})`, fix));
     return undefined;
   }
   if (!Number.isInteger(v) || v < 1 || v > 65535) {
@@ -497,7 +497,7 @@ function readPort(item: Record<string, unknown>, key: 'containerPort' | 'hostPor
 function readBandwidth(value: unknown, path: string, written: string, findings: Finding[]): BandwidthEntry | undefined {
   if (!isPlainObject(value)) {
     findings.push(
-      error(fieldOf(path, written), `must be an object (got ${gotType(value)})`, 'write e.g. {"ingressRate": 100000000, "ingressBurst": 10000000}'),
+      error(fieldOf(path, written), `must be an object (got ${describeType(value)})`, 'write e.g. {"ingressRate": 100000000, "ingressBurst": 10000000}'),
     );
     return undefined;
   }
@@ -513,7 +513,7 @@ function readBandwidth(value: unknown, path: string, written: string, findings: 
       findings.push(
         error(
           fieldOf(path, written, key),
-          typeof v === 'number' ? `${v} is not a whole non-negative number` : `must be a number (got ${gotType(v)})`,
+          typeof v === 'number' ? `${v} is not a whole non-negative number` : `must be a number (got ${describeType(v)})`,
           key.endsWith('Rate') ? 'give the rate in bits per second, e.g. 100000000 for 100 Mbit/s' : 'give the burst in bits',
         ),
       );

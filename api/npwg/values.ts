@@ -19,21 +19,3 @@ export function labelLike(name: string): string | undefined {
     .replace(/-+$/, '');
   return candidate !== name && dns1123LabelProblem(candidate) === undefined ? candidate : undefined;
 }
-
-/** Describes the JSON type of a value for "must be X (got Y)" messages. */
-export function gotType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  switch (typeof v) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'a boolean';
-    case 'object':
-      return 'an object';
-    default:
-      return typeof v;
-  }
-}
