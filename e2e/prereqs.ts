@@ -1,0 +1,34 @@
+// What the e2e suite needs from the machine, checked up front so a missing
+// piece is named instead of showing up as a confusing test failure.
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { SYSTEM_CNI_BIN_DIR } from './harness/hosts.ts';
+
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((d) => {
+    try {
+      accessSync(join(d, cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Missing parts, each a short phrase naming the part and how to get it. Empty when all is there. */
+export function missingPrereqs(): string[] {
+  const missing: string[] = [];
+  const uid = process.getuid?.();
+  if (uid !== 0) missing.push(`root (running as uid ${uid ?? 'unknown'}; network namespaces need root)`);
+  for (const cmd of ['ip', 'ping', 'iptables', 'openssl', 'sysctl', 'setpriv']) {
+    if (!onPath(cmd)) missing.push(`${cmd} (scripts/install-test-deps.sh installs it)`);
+  }
+  for (const plugin of ['bridge', 'host-local', 'portmap']) {
+    if (!existsSync(join(SYSTEM_CNI_BIN_DIR, plugin))) {
+      missing.push(`${SYSTEM_CNI_BIN_DIR}/${plugin} (Debian containernetworking-plugins; scripts/install-test-deps.sh)`);
+    }
+  }
+  const haveBins = ['KUBE_APISERVER_BIN', 'KUBECTL_BIN', 'ETCD_BIN'].every((v) => process.env[v]);
+  if (!haveBins && !onPath('go')) missing.push('go (to build kube-apiserver/kubectl/etcd) or KUBE_APISERVER_BIN, KUBECTL_BIN and ETCD_BIN');
+  return missing;
+}
