@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    reporters: ['default', './summary-reporter.ts'],
     // The e2e global teardown stops etcd and kube-apiserver and removes namespaces.
     teardownTimeout: 120_000,
     projects: [
