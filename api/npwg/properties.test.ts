@@ -7,6 +7,7 @@ import { parseNetworkSelection } from './network-selection.ts';
 import { buildNetworkStatus, networkStatusFromCniResult, parseNetworkStatus } from './network-status.ts';
 import type { NetworkStatus } from './network-status.ts';
 import { checkPodNetworkAnnotations } from './pod-annotations.ts';
+import { ELEMENT_KEYS } from './selection-element.ts';
 
 const F = 'metadata.annotations[k8s.v1.cni.cncf.io/networks]';
 const RUNS = { numRuns: 400 };
@@ -30,17 +31,7 @@ function selectionNeverThrows(value: string): void {
 
 const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/);
 const keys = fc.constantFrom(
-  'name',
-  'namespace',
-  'interface',
-  'ips',
-  'mac',
-  'default-route',
-  'portMappings',
-  'bandwidth',
-  'cni-args',
-  'infiniband-guid',
-  'ipam-claim-reference',
+  ...ELEMENT_KEYS,
   'interfaceRequest',
   'Name',
   'x.y',
