@@ -90,3 +90,22 @@ describe('parsers agree with ipaddr.js on generated input', () => {
     );
   });
 });
+
+describe('parseCidr against a bigint reference', () => {
+  it('computes the same network and broadcast for every IPv4 and IPv6 prefix', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), fc.nat(128), (ip, p) => {
+        const family = ip.includes(':') ? 6 : 4;
+        const bits = family === 4 ? 32 : 128;
+        const prefix = p % (bits + 1);
+        const c = parseCidr(`${ip}/${prefix}`);
+        const addr = parseIp(ip);
+        if (c === undefined || addr === undefined) throw new Error(`did not parse ${ip}/${prefix}`);
+        const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+        expect(c.network).toBe(addr.value & ~hostMask & ((1n << BigInt(bits)) - 1n));
+        expect(c.broadcast).toBe(c.network | hostMask);
+        expect(parseCidr(c.canonical)?.network).toBe(c.network);
+      }),
+    );
+  });
+});

@@ -41,10 +41,6 @@ export class Cidr {
   }
 }
 
-function bitsOf(family: Family): number {
-  return family === 4 ? 32 : 128;
-}
-
 export function parseIp(text: string): IpAddress | undefined {
   if (typeof text !== 'string' || text.length === 0 || text.length > 64) return undefined;
   // Route by shape first: ipaddr.js' IPv4 check throws (and costs ~10 µs)
@@ -98,17 +94,36 @@ function parseDottedQuad(text: string): number | undefined {
 export function parseCidr(text: string): Cidr | undefined {
   if (typeof text !== 'string') return undefined;
   const slash = text.indexOf('/');
-  if (slash < 0 || slash !== text.lastIndexOf('/')) return undefined;
+  if (slash < 0) return undefined;
+  const prefix = parsePrefix(text, slash + 1);
+  if (prefix === undefined) return undefined;
   const address = parseIp(text.slice(0, slash));
-  const prefixText = text.slice(slash + 1);
-  if (address === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  const bits = bitsOf(address.family);
-  if (prefix > bits) return undefined;
-  const hostBits = BigInt(bits - prefix);
-  const hostMask = (1n << hostBits) - 1n;
-  const network = address.value & ~hostMask & ((1n << BigInt(bits)) - 1n);
+  if (address === undefined) return undefined;
+  if (address.family === 4) {
+    if (prefix > 32) return undefined;
+    // Number arithmetic: IPv4 fits, and this runs on the admission hot path.
+    const size = 2 ** (32 - prefix);
+    const network = Math.floor(Number(address.value) / size) * size;
+    return new Cidr(address, prefix, BigInt(network), BigInt(network + size - 1));
+  }
+  if (prefix > 128) return undefined;
+  const hostMask = (1n << BigInt(128 - prefix)) - 1n;
+  const network = address.value & ~hostMask & ((1n << 128n) - 1n);
   return new Cidr(address, prefix, network, network | hostMask);
+}
+
+/** A decimal prefix length without leading zeros, 0–999 (range checked by the caller). */
+function parsePrefix(text: string, start: number): number | undefined {
+  const len = text.length - start;
+  if (len < 1 || len > 3) return undefined;
+  if (len > 1 && text.charCodeAt(start) === 48) return undefined;
+  let n = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 /** An address written with or without a prefix length (`10.1.1.5`, `10.1.1.5/24`). */

@@ -155,13 +155,14 @@ function fieldOf(path: string, key: string, j?: number | string, sub?: string): 
 
 /** A string value, or undefined after reporting a wrong type; an empty string
  * is reported with `emptyHint` when given (the key is then ignored). */
-function stringValue(value: unknown, field: string, findings: Finding[], emptyHint?: [message: string, fix: string]): string | undefined {
+function stringValue(value: unknown, path: string, written: string, findings: Finding[], emptyHint?: [message: string, fix: string]): string | undefined {
+  // Field paths are built only on the error paths: this runs per key per pod.
   if (typeof value !== 'string') {
-    findings.push(error(field, `must be a string (got ${describeType(value)})`));
+    findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
     return undefined;
   }
   if (value === '' && emptyHint !== undefined) {
-    findings.push(warning(field, emptyHint[0], emptyHint[1]));
+    findings.push(warning(fieldOf(path, written), emptyHint[0], emptyHint[1]));
     return undefined;
   }
   return value;
@@ -169,21 +170,20 @@ function stringValue(value: unknown, field: string, findings: Finding[], emptyHi
 
 /** Reads one spec key into `out`; `written` is the key as the user spelt it. */
 function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionElement, path: string, written: string, findings: Finding[]): void {
-  const field = fieldOf(path, written);
   if (value === null && key !== 'name') {
-    findings.push(warning(field, 'is null and treated as absent', `remove "${written}"`));
+    findings.push(warning(fieldOf(path, written), 'is null and treated as absent', `remove "${written}"`));
     return;
   }
   switch (key) {
     case 'name': {
-      const v = stringValue(value, field, findings);
+      const v = stringValue(value, path, written, findings);
       if (v === undefined) return;
       out.name = v;
       checkNadName(v, path, written, findings);
       return;
     }
     case 'namespace': {
-      const v = stringValue(value, field, findings);
+      const v = stringValue(value, path, written, findings);
       // Spec §4.1.2.1.1: a missing or empty namespace means the pod's.
       if (v === undefined || v === '') return;
       out.namespace = v;
@@ -191,7 +191,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       return;
     }
     case 'interface': {
-      const v = stringValue(value, field, findings, ['is empty and ignored; a name will be generated', 'remove "interface" or give a name']);
+      const v = stringValue(value, path, written, findings, ['is empty and ignored; a name will be generated', 'remove "interface" or give a name']);
       if (v === undefined) return;
       out.interface = v;
       checkInterfaceName(v, path, written, findings);
@@ -201,7 +201,7 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       out.ips = readIps(value, path, written, findings);
       return;
     case 'mac': {
-      const v = stringValue(value, field, findings, ['is empty and ignored', 'remove "mac" or give an address']);
+      const v = stringValue(value, path, written, findings, ['is empty and ignored', 'remove "mac" or give an address']);
       if (v === undefined) return;
       out.mac = v;
       checkMac(v, path, written, findings);
@@ -218,28 +218,28 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       return;
     case 'cni-args': {
       if (!isPlainObject(value)) {
-        findings.push(error(field, `must be an object of CNI args (got ${describeType(value)})`, 'write "cni-args": {"key": "value"}'));
+        findings.push(error(fieldOf(path, written), `must be an object of CNI args (got ${describeType(value)})`, 'write "cni-args": {"key": "value"}'));
         return;
       }
       out['cni-args'] = value;
       return;
     }
     case 'infiniband-guid': {
-      const v = stringValue(value, field, findings, ['is empty and ignored', 'remove "infiniband-guid" or give a GUID']);
+      const v = stringValue(value, path, written, findings, ['is empty and ignored', 'remove "infiniband-guid" or give a GUID']);
       if (v === undefined) return;
       out['infiniband-guid'] = v;
       if (!INFINIBAND_GUID.test(v)) {
-        findings.push(error(field, `${show(v)} is not an InfiniBand GUID`, 'write 8 colon-separated hex bytes, e.g. "c2:11:22:33:44:55:66:77"'));
+        findings.push(error(fieldOf(path, written), `${show(v)} is not an InfiniBand GUID`, 'write 8 colon-separated hex bytes, e.g. "c2:11:22:33:44:55:66:77"'));
       }
       return;
     }
     case 'ipam-claim-reference': {
-      const v = stringValue(value, field, findings);
+      const v = stringValue(value, path, written, findings);
       if (v === undefined) return;
       out['ipam-claim-reference'] = v;
       const problem = dns1123SubdomainProblem(v);
       if (problem !== undefined) {
-        findings.push(error(field, `must name an IPAMClaim: ${problem}`, "give the name of an IPAMClaim in the network's namespace"));
+        findings.push(error(fieldOf(path, written), `must name an IPAMClaim: ${problem}`, "give the name of an IPAMClaim in the network's namespace"));
       }
       return;
     }
