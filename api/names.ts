@@ -1,7 +1,9 @@
 // Name rules shared by every validator: Kubernetes object names and Linux
 // interface names. Each returns undefined when valid, else the reason.
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Also used as the `pattern` of schema fields, so the CRD and the code agree. */
+export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS1123_LABEL = new RegExp(DNS1123_LABEL_PATTERN);
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** RFC 1123 label: namespaces, and names of NADs as the NPWG spec requires. */

@@ -10,6 +10,11 @@ export const PLEXUS_VERSION = 'v1alpha1';
 export const PLEXUS_API_VERSION = `${PLEXUS_GROUP}/${PLEXUS_VERSION}`;
 export const PLEXUS_CATEGORY = 'plexus';
 
+/** Strict dotted quad: no leading zeros, as CEL's ip()/cidr() and the kernel read it. */
+const IPV4 = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
+export const IPV4_PATTERN = `^${IPV4}$`;
+export const IPV4_CIDR_PATTERN = `^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`;
+
 /** Standard metav1.Condition, as `kubectl wait --for=condition=Ready` expects. */
 export const ConditionSchema = Type.Object(
   {

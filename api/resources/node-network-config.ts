@@ -4,15 +4,13 @@
 // by the operator, status only by that node's agent.
 import { Type, type Static } from '@sinclair/typebox';
 import type { PLEXUS_API_VERSION } from './common.ts';
-import { ConditionsSchema } from './common.ts';
+import { ConditionsSchema, IPV4_CIDR_PATTERN, IPV4_PATTERN } from './common.ts';
 
 export const NODE_NETWORK_CONFIG_KIND = 'NodeNetworkConfig';
 export const NODE_NETWORK_CONFIG_PLURAL = 'nodenetworkconfigs';
 export const NODE_NETWORK_CONFIG_SINGULAR = 'nodenetworkconfig';
 export const NODE_NETWORK_CONFIG_SHORT_NAMES = ['nnc'];
 
-const IPV4_CIDR_PATTERN = '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$';
-const IPV4_PATTERN = '^([0-9]{1,3}\\.){3}[0-9]{1,3}$';
 
 export const NodeOverlaySchema = Type.Object(
   {

@@ -11,7 +11,8 @@
 // (api/overlay/validate.ts, set.ts, update.ts) gives the same verdicts with a
 // fix, and adds what CEL cannot see (other objects, real lease counts).
 import { Type, type Static } from '@sinclair/typebox';
-import { ConditionsSchema, labelSelectorSchema, type ObjectMeta, type PrinterColumn } from './common.ts';
+import { DNS1123_LABEL_PATTERN } from '../names.ts';
+import { ConditionsSchema, IPV4_CIDR_PATTERN, IPV4_PATTERN, labelSelectorSchema, type ObjectMeta, type PrinterColumn } from './common.ts';
 
 export const OVERLAY_NETWORK_KIND = 'OverlayNetwork';
 export const OVERLAY_NETWORK_LIST_KIND = 'OverlayNetworkList';
@@ -31,14 +32,9 @@ export const MAX_VNI = 16777215;
 /** flannel's default VNI, used by a flannel cluster network unless configured. */
 export const FLANNEL_DEFAULT_VNI = 1;
 
-/** Strict dotted quad: no leading zeros, as CEL's ip()/cidr() and the kernel read it. */
-const IPV4 = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
-export const IPV4_PATTERN = `^${IPV4}$`;
-export const IPV4_CIDR_PATTERN = `^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`;
 /** Absolute, no trailing or doubled `/`, characters that need no quoting in etcdctl. */
 export const ETCD_PREFIX_PATTERN = '^(/[A-Za-z0-9._-]+)+$';
 export const ETCD_PREFIX_MAX_LENGTH = 256;
-export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export const MAX_ATTACHMENT_NAMESPACES = 256;
 
 /** A CEL validation rule as the CRD's x-kubernetes-validations holds it. */

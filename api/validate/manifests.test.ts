@@ -128,3 +128,12 @@ describe('validateManifests', () => {
     );
   });
 });
+
+describe('validateManifests reports each problem once', () => {
+  it('does not repeat OverlayNetwork metadata findings', () => {
+    const [bad] = validateManifests([doc(overlay('Bad_x', '10.9.0.0/16', 5))]);
+    expect(bad?.errors.filter((f) => f.field === 'metadata.name')).toHaveLength(1);
+    const [unnamed] = validateManifests([doc({ apiVersion: 'plexus.dev/v1alpha1', kind: 'OverlayNetwork', spec: { network: '10.8.0.0/16', backend: { type: 'vxlan', vni: 6 } } })]);
+    expect(unnamed?.errors.filter((f) => f.field.startsWith('metadata'))).toHaveLength(1);
+  });
+});

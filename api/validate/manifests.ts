@@ -122,7 +122,8 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
     const namespace = namespaced ? (metaString(obj, 'namespace') ?? defaultNs) : '';
     const entry: Entry = { report: newReport(doc, kind, namespace, name), obj, kind, findings: [] };
     entries.push(entry);
-    entry.findings.push(...checkName(obj, kind));
+    // checkOverlayNetwork owns the OverlayNetwork's metadata rules (a DNS-1123 label there).
+    if (cls !== 'overlay') entry.findings.push(...checkName(obj, kind));
     if (cls === 'pod') checkPodCarrier(entry, namespace, podRefs);
     else if (cls === 'nad') checkNad(entry, name, namespace, nads, overlayRefs);
     else {

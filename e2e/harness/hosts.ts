@@ -7,6 +7,7 @@
 // Nothing is created in the root namespace: both ends of every veth are
 // created directly inside the run's namespaces, so names never clash between
 // runs and test addresses never leave them.
+import { isCanonical, parseCidr } from '../../api/net/ip.ts';
 import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNetns, deleteNetns, ipBatch, nsExec, ping } from './netns.ts';
@@ -56,9 +57,9 @@ export interface FabricOptions {
 }
 
 function base24(cidr: string): string {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.0\/24$/.exec(cidr);
-  if (!m) throw new Error(`fabric cidr must be an a.b.c.0/24, got ${cidr}`);
-  return `${m[1]}.${m[2]}.${m[3]}`;
+  const c = parseCidr(cidr);
+  if (c === undefined || c.family !== 4 || c.prefix !== 24 || !isCanonical(c)) throw new Error(`fabric cidr must be an a.b.c.0/24, got ${cidr}`);
+  return c.canonical.slice(0, c.canonical.lastIndexOf('.'));
 }
 
 export async function createFabric(run: Run, opts: FabricOptions = {}): Promise<Fabric> {
