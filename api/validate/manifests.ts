@@ -157,14 +157,10 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
       missing(ref, `OverlayNetwork "${ref.network}" is not among the validated manifests`, `add the OverlayNetwork to the set, or make sure it exists in the cluster`);
     }
   }
-  if (overlays.length > 1) {
-    const setOpts: { clusterCidrs?: string[]; serviceCidrs?: string[] } = {};
-    if (opts.clusterCidrs !== undefined) setOpts.clusterCidrs = opts.clusterCidrs;
-    if (opts.serviceCidrs !== undefined) setOpts.serviceCidrs = opts.serviceCidrs;
-    attributeSetFindings(overlays, setOpts);
-  } else if (overlays.length === 1 && (opts.clusterCidrs !== undefined || opts.serviceCidrs !== undefined)) {
-    attributeSetFindings(overlays, { clusterCidrs: opts.clusterCidrs ?? [], serviceCidrs: opts.serviceCidrs ?? [] });
-  }
+  const setOpts: { clusterCidrs?: string[]; serviceCidrs?: string[] } = {};
+  if (opts.clusterCidrs !== undefined) setOpts.clusterCidrs = opts.clusterCidrs;
+  if (opts.serviceCidrs !== undefined) setOpts.serviceCidrs = opts.serviceCidrs;
+  if (overlays.length > 0) attributeSetFindings(overlays, setOpts);
 
   return entries.map((e) => {
     e.report.errors = e.findings.filter((f) => f.severity === 'error');
