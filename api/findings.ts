@@ -16,11 +16,15 @@ export interface Finding {
 }
 
 export function error(field: string, message: string, fix?: string): Finding {
-  return fix === undefined ? { field, message, severity: 'error' } : { field, message, fix, severity: 'error' };
+  return fix === undefined
+    ? { field, message, severity: 'error' }
+    : { field, message, fix, severity: 'error' };
 }
 
 export function warning(field: string, message: string, fix?: string): Finding {
-  return fix === undefined ? { field, message, severity: 'warning' } : { field, message, fix, severity: 'warning' };
+  return fix === undefined
+    ? { field, message, severity: 'warning' }
+    : { field, message, fix, severity: 'warning' };
 }
 
 /** Joins a base path and a child segment: `child(a, 'b')` → `a.b`,
@@ -42,7 +46,9 @@ export function errorsOf(findings: readonly Finding[]): Finding[] {
 
 /** One line per finding, for logs, admission messages and the CLI. */
 export function formatFinding(f: Finding): string {
-  return f.fix === undefined ? `${f.field}: ${f.message}` : `${f.field}: ${f.message} (fix: ${f.fix})`;
+  return f.fix === undefined
+    ? `${f.field}: ${f.message}`
+    : `${f.field}: ${f.message} (fix: ${f.fix})`;
 }
 
 /** Narrowing helpers for untrusted JSON. */

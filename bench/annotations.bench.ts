@@ -27,7 +27,8 @@ const same = { [NETWORKS_ANNOTATION]: BENCH_NETWORKS_ANNOTATION };
 for (const annotations of [same, pool[0], pool[4095]]) {
   const r = checkPodNetworkAnnotations(annotations, BENCH_POD_NAMESPACE);
   const errors = r.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0 || r.attachments.length !== 4) throw new Error(`bench input is not valid: ${JSON.stringify(errors)}`);
+  if (errors.length > 0 || r.attachments.length !== 4)
+    throw new Error(`bench input is not valid: ${JSON.stringify(errors)}`);
 }
 
 let sink = 0;

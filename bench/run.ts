@@ -9,7 +9,9 @@ import type { BenchCase } from './bench-case.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
-const files = (await readdir(here)).filter((f) => f.endsWith('.bench.ts') && (filter === undefined || f.includes(filter))).sort();
+const files = (await readdir(here))
+  .filter((f) => f.endsWith('.bench.ts') && (filter === undefined || f.includes(filter)))
+  .sort();
 let failed = false;
 
 for (const file of files) {
@@ -32,7 +34,9 @@ for (const file of files) {
     if (c?.minOpsPerSec !== undefined) {
       const ok = opsMedian >= c.minOpsPerSec;
       if (!ok) failed = true;
-      console.log(`${line} — target ≥ ${c.minOpsPerSec.toLocaleString('en-US')} ops/s: ${ok ? 'met' : 'MISSED'} (${(opsMedian / c.minOpsPerSec).toFixed(1)}× target)`);
+      console.log(
+        `${line} — target ≥ ${c.minOpsPerSec.toLocaleString('en-US')} ops/s: ${ok ? 'met' : 'MISSED'} (${(opsMedian / c.minOpsPerSec).toFixed(1)}× target)`,
+      );
     } else {
       console.log(line);
     }

@@ -9,7 +9,13 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  ];
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
@@ -25,17 +31,52 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 
   program
     .command('validate')
-    .description('check Pods, workloads, NetworkAttachmentDefinitions and OverlayNetworks offline (files, directories or - for stdin)')
-    .argument('<paths...>', 'files, directories (searched recursively for .yaml, .yml, .json) or - for stdin')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--strict-refs', 'a reference to a NAD or OverlayNetwork missing from the given set is an error, not a warning', false)
+    .description(
+      'check Pods, workloads, NetworkAttachmentDefinitions and OverlayNetworks offline (files, directories or - for stdin)',
+    )
+    .argument(
+      '<paths...>',
+      'files, directories (searched recursively for .yaml, .yml, .json) or - for stdin',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option(
+      '--strict-refs',
+      'a reference to a NAD or OverlayNetwork missing from the given set is an error, not a warning',
+      false,
+    )
     .option('-n, --namespace <ns>', 'namespace of objects that name none', 'default')
-    .option('--cluster-cidr <cidr>', 'cluster (pod) CIDR that no OverlayNetwork may overlap; repeatable or comma-separated', collect, [])
-    .option('--service-cidr <cidr>', 'service CIDR that no OverlayNetwork may overlap; repeatable or comma-separated', collect, [])
+    .option(
+      '--cluster-cidr <cidr>',
+      'cluster (pod) CIDR that no OverlayNetwork may overlap; repeatable or comma-separated',
+      collect,
+      [],
+    )
+    .option(
+      '--service-cidr <cidr>',
+      'service CIDR that no OverlayNetwork may overlap; repeatable or comma-separated',
+      collect,
+      [],
+    )
     .option('-q, --quiet', 'no summary line on stderr', false)
-    .action(async (paths: string[], opts: { output: 'text' | 'json'; strictRefs: boolean; namespace: string; clusterCidr: string[]; serviceCidr: string[]; quiet: boolean }) => {
-      code = await runValidate(paths, opts, io);
-    });
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          output: 'text' | 'json';
+          strictRefs: boolean;
+          namespace: string;
+          clusterCidr: string[];
+          serviceCidr: string[];
+          quiet: boolean;
+        },
+      ) => {
+        code = await runValidate(paths, opts, io);
+      },
+    );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

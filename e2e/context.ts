@@ -25,7 +25,8 @@ export function e2eContext(): E2eContext {
 /** The shared control plane; throws when the suite is skipped (use with describe.skipIf(skipReason())). */
 export function controlPlane(): ControlPlaneInfo {
   const ctx = e2eContext();
-  if (!ctx.controlPlane) throw new Error(ctx.skip ?? 'no control plane was provided by e2e/global-setup.ts');
+  if (!ctx.controlPlane)
+    throw new Error(ctx.skip ?? 'no control plane was provided by e2e/global-setup.ts');
   return ctx.controlPlane;
 }
 

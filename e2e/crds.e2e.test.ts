@@ -22,11 +22,17 @@ function obj(v: unknown, what: string): Obj {
 }
 
 /** The served version's openAPIV3Schema of a CRD, as the API server holds it. */
-async function crdSchema(cp: ControlPlaneInfo, name: string): Promise<{ crd: Obj; schema: Obj; version: Obj }> {
+async function crdSchema(
+  cp: ControlPlaneInfo,
+  name: string,
+): Promise<{ crd: Obj; schema: Obj; version: Obj }> {
   const crd = obj(await kubectlJson(cp, ['get', 'crd', name]), name);
   const versions = obj(crd.spec, 'spec').versions;
   if (!Array.isArray(versions)) throw new Error(`${name} has no versions`);
-  const version = obj(versions.find((v) => isPlainObject(v) && v.served === true), `${name} served version`);
+  const version = obj(
+    versions.find((v) => isPlainObject(v) && v.served === true),
+    `${name} served version`,
+  );
   const schema = obj(obj(version.schema, 'schema').openAPIV3Schema, 'openAPIV3Schema');
   return { crd, schema, version };
 }
@@ -41,7 +47,13 @@ function celMessage(schema: Obj, ruleContains: string): string {
   const rules = schema['x-kubernetes-validations'];
   if (!Array.isArray(rules)) throw new Error('no x-kubernetes-validations');
   for (const r of rules) {
-    if (isPlainObject(r) && typeof r.rule === 'string' && r.rule.includes(ruleContains) && typeof r.message === 'string') return r.message;
+    if (
+      isPlainObject(r) &&
+      typeof r.rule === 'string' &&
+      r.rule.includes(ruleContains) &&
+      typeof r.message === 'string'
+    )
+      return r.message;
   }
   throw new Error(`no CEL rule containing ${ruleContains}`);
 }
@@ -66,8 +78,27 @@ describe.skipIf(skipReason() !== null)('CRDs on a real API server', () => {
   });
 
   afterAll(async () => {
-    if (created.length > 0) await kubectl(cp, ['delete', 'overlaynetworks', ...created, '--ignore-not-found', '--wait=false']);
-    await kubectl(cp, ['delete', 'net-attach-def', `macvlan-${suffix}`, '-n', 'default', '--ignore-not-found', '--wait=false'], { allowFail: true });
+    if (created.length > 0)
+      await kubectl(cp, [
+        'delete',
+        'overlaynetworks',
+        ...created,
+        '--ignore-not-found',
+        '--wait=false',
+      ]);
+    await kubectl(
+      cp,
+      [
+        'delete',
+        'net-attach-def',
+        `macvlan-${suffix}`,
+        '-n',
+        'default',
+        '--ignore-not-found',
+        '--wait=false',
+      ],
+      { allowFail: true },
+    );
   });
 
   it('installs every CRD of crds/ and the API server marks each Established and NamesAccepted', async () => {
@@ -85,14 +116,23 @@ describe.skipIf(skipReason() !== null)('CRDs on a real API server', () => {
 
   it('accepts a valid OverlayNetwork and a valid NetworkAttachmentDefinition', async () => {
     const name = `blue-${suffix}`;
-    const res = await apiRequest(cp, 'POST', OVERLAYS, { body: overlay(name, { network: '173.17.0.0/16', backend: { vni: 4242 } }) });
+    const res = await apiRequest(cp, 'POST', OVERLAYS, {
+      body: overlay(name, { network: '173.17.0.0/16', backend: { vni: 4242 } }),
+    });
     expect(res.status, res.body).toBe(201);
     created.push(name);
     const nad = {
       apiVersion: 'k8s.cni.cncf.io/v1',
       kind: 'NetworkAttachmentDefinition',
       metadata: { name: `macvlan-${suffix}`, namespace: 'default' },
-      spec: { config: JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', master: 'eth0', ipam: { type: 'host-local', subnet: '10.10.0.0/24' } }) },
+      spec: {
+        config: JSON.stringify({
+          cniVersion: '1.0.0',
+          type: 'macvlan',
+          master: 'eth0',
+          ipam: { type: 'host-local', subnet: '10.10.0.0/24' },
+        }),
+      },
     };
     const out = await kubectl(cp, ['create', '-f', '-'], { input: JSON.stringify(nad) });
     expect(out.stdout).toContain(`macvlan-${suffix} created`);
@@ -102,7 +142,9 @@ describe.skipIf(skipReason() !== null)('CRDs on a real API server', () => {
     const { schema } = await crdSchema(cp, OVERLAY_CRD);
     const vni = prop(schema, 'spec', 'backend', 'vni');
     expect(vni.minimum).toBe(1);
-    const res = await apiRequest(cp, 'POST', OVERLAYS, { body: overlay(`bad-vni-${suffix}`, { network: '173.18.0.0/16', backend: { vni: 0 } }) });
+    const res = await apiRequest(cp, 'POST', OVERLAYS, {
+      body: overlay(`bad-vni-${suffix}`, { network: '173.18.0.0/16', backend: { vni: 0 } }),
+    });
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ kind: 'Status', reason: 'Invalid' });
     expect(statusMessage(res.json)).toContain('spec.backend.vni');
@@ -114,11 +156,15 @@ describe.skipIf(skipReason() !== null)('CRDs on a real API server', () => {
       allowFail: true,
     });
     expect(k.code).not.toBe(0);
-    expect(k.stderr).toMatch(/spec\.network: Invalid value: "integer": spec\.network in body must be of type string/);
+    expect(k.stderr).toMatch(
+      /spec\.network: Invalid value: "integer": spec\.network in body must be of type string/,
+    );
   });
 
   it('rejects a missing required field', async () => {
-    const res = await apiRequest(cp, 'POST', OVERLAYS, { body: overlay(`no-net-${suffix}`, { backend: { vni: 9 } }) });
+    const res = await apiRequest(cp, 'POST', OVERLAYS, {
+      body: overlay(`no-net-${suffix}`, { backend: { vni: 9 } }),
+    });
     expect(res.status).toBe(422);
     expect(statusMessage(res.json)).toMatch(/spec\.network: Required value/);
   });
@@ -126,14 +172,18 @@ describe.skipIf(skipReason() !== null)('CRDs on a real API server', () => {
   it('rejects a CEL rule violation with the rule’s message', async () => {
     const { schema } = await crdSchema(cp, OVERLAY_CRD);
     const hostBits = celMessage(prop(schema, 'spec', 'network'), 'masked()');
-    const res = await apiRequest(cp, 'POST', OVERLAYS, { body: overlay(`hostbits-${suffix}`, { network: '173.17.0.1/16', backend: { vni: 11 } }) });
+    const res = await apiRequest(cp, 'POST', OVERLAYS, {
+      body: overlay(`hostbits-${suffix}`, { network: '173.17.0.1/16', backend: { vni: 11 } }),
+    });
     expect(res.status).toBe(422);
     expect(statusMessage(res.json)).toContain(hostBits);
   });
 
   it('enforces a CEL transition rule on update (immutable VNI)', async () => {
     const name = `immut-${suffix}`;
-    const create = await apiRequest(cp, 'POST', OVERLAYS, { body: overlay(name, { network: '173.19.0.0/16', backend: { vni: 77 } }) });
+    const create = await apiRequest(cp, 'POST', OVERLAYS, {
+      body: overlay(name, { network: '173.19.0.0/16', backend: { vni: 77 } }),
+    });
     expect(create.status, create.body).toBe(201);
     created.push(name);
     const { schema } = await crdSchema(cp, OVERLAY_CRD);

@@ -9,10 +9,15 @@ import { createRun, reapDeadRuns } from './harness/run.ts';
 import { missingPrereqs } from './prereqs.ts';
 import type { E2eContext } from './context.ts';
 
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+export default async function setup(
+  project: TestProject,
+): Promise<(() => Promise<void>) | undefined> {
   const missing = missingPrereqs();
   if (process.env.PLEXUS_SKIP_E2E === '1') {
-    const why = missing.length > 0 ? `missing: ${missing.join('; ')}` : 'nothing is missing, but PLEXUS_SKIP_E2E=1 asks for a skip';
+    const why =
+      missing.length > 0
+        ? `missing: ${missing.join('; ')}`
+        : 'nothing is missing, but PLEXUS_SKIP_E2E=1 asks for a skip';
     const skip = `e2e tests skipped (PLEXUS_SKIP_E2E=1): ${why}`;
     process.stderr.write(`\n[e2e] ${skip}\n\n`);
     project.provide('plexusE2e', { skip, controlPlane: null, run: null } satisfies E2eContext);
@@ -32,7 +37,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       crdsDir: process.env.PLEXUS_CRDS_DIR ?? DEFAULT_CRDS_DIR,
       log: (line) => process.stderr.write(`[e2e] ${line}\n`),
     });
-    project.provide('plexusE2e', { skip: null, controlPlane: cp.info(), run: { id: run.id, dir: run.dir } } satisfies E2eContext);
+    project.provide('plexusE2e', {
+      skip: null,
+      controlPlane: cp.info(),
+      run: { id: run.id, dir: run.dir },
+    } satisfies E2eContext);
   } catch (e) {
     await run.close();
     throw e;

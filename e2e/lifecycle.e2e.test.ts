@@ -39,11 +39,17 @@ function startHeld(): Promise<{ child: ReturnType<typeof spawn>; held: Held }> {
       if (nl >= 0) resolve({ child, held: JSON.parse(out.slice(0, nl)) as Held });
     });
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    child.on('exit', (code, signal) => reject(new Error(`hold-run exited early (${code ?? signal}):\n${err}`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`hold-run exited early (${code ?? signal}):\n${err}`)),
+    );
   });
 }
 
-function leftovers(h: { dir: string; nsPrefix: string }): { pids: number[]; netns: string[]; dir: boolean } {
+function leftovers(h: { dir: string; nsPrefix: string }): {
+  pids: number[];
+  netns: string[];
+  dir: boolean;
+} {
   return {
     pids: pidsMentioning(h.dir),
     netns: listNetns().filter((n) => n.startsWith(h.nsPrefix)),
@@ -104,7 +110,11 @@ describe.skipIf(skipReason() !== null)('harness start-up and clean-up', () => {
     child.kill('SIGKILL');
     await exited;
     // The kernel kills etcd and kube-apiserver with their parent (parent-death signal).
-    await waitFor('children of the killed run to die', async () => (held.pids.some(isAlive) ? undefined : true), { timeoutMs: 10_000 });
+    await waitFor(
+      'children of the killed run to die',
+      async () => (held.pids.some(isAlive) ? undefined : true),
+      { timeoutMs: 10_000 },
+    );
     // Its namespaces and dir are still there until someone reaps them.
     expect(leftovers(held).netns.length).toBeGreaterThan(0);
     expect(reapDeadRuns()).toContain(held.id);

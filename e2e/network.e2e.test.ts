@@ -12,7 +12,14 @@ import type { Fabric, Host } from './harness/hosts.ts';
 import { kubectlJson } from './harness/kube.ts';
 import type { ControlPlaneInfo } from './harness/kube.ts';
 import { addresses, ipJson, listNetns, ping } from './harness/netns.ts';
-import { attach, createPod, destroyPod, hostExecContext, pingFromPod, resultIPv4 } from './harness/pods.ts';
+import {
+  attach,
+  createPod,
+  destroyPod,
+  hostExecContext,
+  pingFromPod,
+  resultIPv4,
+} from './harness/pods.ts';
 import type { Pod } from './harness/pods.ts';
 import { pidsMentioning } from './harness/proc.ts';
 import type { Run } from './harness/run.ts';
@@ -39,8 +46,12 @@ describe.skipIf(skipReason() !== null)('simulated hosts and pods', () => {
   it('gives each host its own namespace, uplink address, CNI dirs and state dir', async () => {
     expect(a.ns.startsWith(run.nsPrefix)).toBe(true);
     expect(listNetns()).toEqual(expect.arrayContaining([fabric.ns, a.ns, b.ns]));
-    expect((await addresses(a.ns, 'eth0')).filter((x) => x.family === 'inet')).toEqual([expect.objectContaining({ family: 'inet', local: a.ip, prefixlen: 24 })]);
-    expect((await addresses(b.ns, 'eth0')).filter((x) => x.family === 'inet')).toEqual([expect.objectContaining({ family: 'inet', local: b.ip, prefixlen: 24 })]);
+    expect((await addresses(a.ns, 'eth0')).filter((x) => x.family === 'inet')).toEqual([
+      expect.objectContaining({ family: 'inet', local: a.ip, prefixlen: 24 }),
+    ]);
+    expect((await addresses(b.ns, 'eth0')).filter((x) => x.family === 'inet')).toEqual([
+      expect.objectContaining({ family: 'inet', local: b.ip, prefixlen: 24 }),
+    ]);
     for (const h of [a, b]) {
       expect(existsSync(join(h.cniConfDir, DEFAULT_NETWORK_FILE))).toBe(true);
       expect(existsSync(join(h.cniBinDir, 'bridge'))).toBe(true);
@@ -64,11 +75,16 @@ describe.skipIf(skipReason() !== null)('simulated hosts and pods', () => {
     for (const h of [a, b]) {
       const node = (await kubectlJson(cp, ['get', 'node', h.name])) as {
         spec: { podCIDR: string };
-        status: { addresses: { type: string; address: string }[]; conditions: { type: string; status: string }[] };
+        status: {
+          addresses: { type: string; address: string }[];
+          conditions: { type: string; status: string }[];
+        };
       };
       expect(node.spec.podCIDR).toBe(h.podCidr);
       expect(node.status.addresses).toContainEqual({ type: 'InternalIP', address: h.ip });
-      expect(node.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
+      expect(node.status.conditions).toContainEqual(
+        expect.objectContaining({ type: 'Ready', status: 'True' }),
+      );
     }
   });
 
@@ -76,7 +92,12 @@ describe.skipIf(skipReason() !== null)('simulated hosts and pods', () => {
     expect(await pingFrom(a, b.ip)).toBe(true);
     expect(await pingFrom(b, a.ip)).toBe(true);
     // And nothing answers for an address no host has.
-    expect(await ping(a.ns, `${fabric.cidr.split('.').slice(0, 3).join('.')}.250`, { count: 1, deadlineSeconds: 1 })).toBe(false);
+    expect(
+      await ping(a.ns, `${fabric.cidr.split('.').slice(0, 3).join('.')}.250`, {
+        count: 1,
+        deadlineSeconds: 1,
+      }),
+    ).toBe(false);
   });
 
   describe('a pod on the default network', () => {
@@ -92,11 +113,17 @@ describe.skipIf(skipReason() !== null)('simulated hosts and pods', () => {
       expect(result).toMatchObject({ cniVersion: '1.0.0' });
       podIp = resultIPv4(result) ?? '';
       expect(podIp.startsWith(a.podCidr.replace(/0\/24$/, ''))).toBe(true);
-      expect((await addresses(pod.ns, 'eth0')).filter((x) => x.family === 'inet')).toEqual([expect.objectContaining({ local: podIp, prefixlen: 24 })]);
+      expect((await addresses(pod.ns, 'eth0')).filter((x) => x.family === 'inet')).toEqual([
+        expect.objectContaining({ local: podIp, prefixlen: 24 }),
+      ]);
       // host-local kept its lease in this host's own state dir.
       expect(readdirSync(join(a.stateDir, 'ipam', 'default'))).toContain(podIp);
       // CHECK with the cached result passes.
-      await checkNetworkList(loadConfList(join(a.cniConfDir, DEFAULT_NETWORK_FILE)), pod.attachments[0]!.rt, hostExecContext(a));
+      await checkNetworkList(
+        loadConfList(join(a.cniConfDir, DEFAULT_NETWORK_FILE)),
+        pod.attachments[0]!.rt,
+        hostExecContext(a),
+      );
     });
 
     it('reaches its host (gateway and uplink address) and the host reaches it', async () => {
@@ -118,7 +145,9 @@ describe.skipIf(skipReason() !== null)('simulated hosts and pods', () => {
     expect(listNetns().filter((n) => n.startsWith(run.nsPrefix))).toEqual([]);
     expect(pidsMentioning(run.dir)).toEqual([]);
     expect(existsSync(run.dir)).toBe(false);
-    const nodes = (await kubectlJson(cp, ['get', 'nodes'])) as { items: { metadata: { name: string } }[] };
+    const nodes = (await kubectlJson(cp, ['get', 'nodes'])) as {
+      items: { metadata: { name: string } }[];
+    };
     expect(nodes.items.map((n) => n.metadata.name)).not.toContain(a.name);
   });
 });

@@ -19,16 +19,22 @@ function onPath(cmd: string): boolean {
 export function missingPrereqs(): string[] {
   const missing: string[] = [];
   const uid = process.getuid?.();
-  if (uid !== 0) missing.push(`root (running as uid ${uid ?? 'unknown'}; network namespaces need root)`);
+  if (uid !== 0)
+    missing.push(`root (running as uid ${uid ?? 'unknown'}; network namespaces need root)`);
   for (const cmd of ['ip', 'ping', 'iptables', 'openssl', 'sysctl', 'setpriv']) {
     if (!onPath(cmd)) missing.push(`${cmd} (scripts/install-test-deps.sh installs it)`);
   }
   for (const plugin of ['bridge', 'host-local', 'portmap']) {
     if (!existsSync(join(SYSTEM_CNI_BIN_DIR, plugin))) {
-      missing.push(`${SYSTEM_CNI_BIN_DIR}/${plugin} (Debian containernetworking-plugins; scripts/install-test-deps.sh)`);
+      missing.push(
+        `${SYSTEM_CNI_BIN_DIR}/${plugin} (Debian containernetworking-plugins; scripts/install-test-deps.sh)`,
+      );
     }
   }
   const haveBins = ['KUBE_APISERVER_BIN', 'KUBECTL_BIN', 'ETCD_BIN'].every((v) => process.env[v]);
-  if (!haveBins && !onPath('go')) missing.push('go (to build kube-apiserver/kubectl/etcd) or KUBE_APISERVER_BIN, KUBECTL_BIN and ETCD_BIN');
+  if (!haveBins && !onPath('go'))
+    missing.push(
+      'go (to build kube-apiserver/kubectl/etcd) or KUBE_APISERVER_BIN, KUBECTL_BIN and ETCD_BIN',
+    );
   return missing;
 }

@@ -33,7 +33,9 @@ export function checkChain(entries: readonly ChainEntry[], inList: boolean, out:
         error(
           tPath,
           `${e.type} is a chained plugin: it adjusts the interface a plugin before it created and fails when run ${inList ? 'first' : 'alone'}`,
-          inList ? `move it after the interface plugin in "plugins"` : `use a list: "plugins": [{"type": "bridge", …}, {"type": "${e.type}", …}]`,
+          inList
+            ? `move it after the interface plugin in "plugins"`
+            : `use a list: "plugins": [{"type": "bridge", …}, {"type": "${e.type}", …}]`,
         ),
       );
     }

@@ -4,11 +4,16 @@ import { checkNadConfig } from './nad-config.ts';
 
 describe('examples', () => {
   it('are all distinct', () => {
-    expect(new Set(CNI_CONFIG_EXAMPLES.map((e) => e.nadName)).size).toBe(CNI_CONFIG_EXAMPLES.length);
+    expect(new Set(CNI_CONFIG_EXAMPLES.map((e) => e.nadName)).size).toBe(
+      CNI_CONFIG_EXAMPLES.length,
+    );
   });
   for (const e of CNI_CONFIG_EXAMPLES) {
     it(`${e.nadName} is valid with no warnings`, () => {
-      const r = checkNadConfig(e.config, { nadName: e.nadName, overlayNetworks: new Set(['blue']) });
+      const r = checkNadConfig(e.config, {
+        nadName: e.nadName,
+        overlayNetworks: new Set(['blue']),
+      });
       expect(r.findings).toEqual([]);
       expect(r.config?.name).toBe(e.nadName);
       expect(r.config?.cniVersion).toBe('1.0.0');

@@ -16,7 +16,8 @@ function pretty(v: unknown): string {
 
 export const MACVLAN_HOST_LOCAL: CniConfigExample = {
   nadName: 'macvlan-conf',
-  description: 'macvlan on the node uplink eth1, addresses from a host-local range on the underlay subnet',
+  description:
+    'macvlan on the node uplink eth1, addresses from a host-local range on the underlay subnet',
   config: pretty({
     cniVersion: '1.0.0',
     name: 'macvlan-conf',
@@ -25,7 +26,16 @@ export const MACVLAN_HOST_LOCAL: CniConfigExample = {
     mode: 'bridge',
     ipam: {
       type: 'host-local',
-      ranges: [[{ subnet: '192.168.1.0/24', rangeStart: '192.168.1.200', rangeEnd: '192.168.1.216', gateway: '192.168.1.1' }]],
+      ranges: [
+        [
+          {
+            subnet: '192.168.1.0/24',
+            rangeStart: '192.168.1.200',
+            rangeEnd: '192.168.1.216',
+            gateway: '192.168.1.1',
+          },
+        ],
+      ],
       routes: [{ dst: '0.0.0.0/0' }],
     },
   }),
@@ -51,7 +61,8 @@ export const IPVLAN_STATIC: CniConfigExample = {
 
 export const BRIDGE_PORTMAP: CniConfigExample = {
   nadName: 'bridge-net',
-  description: 'a node-local bridge network with NAT to the outside and hostPort support (bridge + portmap chain)',
+  description:
+    'a node-local bridge network with NAT to the outside and hostPort support (bridge + portmap chain)',
   config: pretty({
     cniVersion: '1.0.0',
     name: 'bridge-net',
@@ -75,7 +86,8 @@ export const BRIDGE_PORTMAP: CniConfigExample = {
 
 export const MACVLAN_VETH_TO_HOST: CniConfigExample = {
   nadName: 'underlay',
-  description: 'an underlay macvlan interface that can still reach Service IPs, through a veth-to-host link to the node (seed 004)',
+  description:
+    'an underlay macvlan interface that can still reach Service IPs, through a veth-to-host link to the node (seed 004)',
   config: pretty({
     cniVersion: '1.0.0',
     name: 'underlay',
@@ -107,7 +119,18 @@ export const MACVLAN_VETH_TO_HOST: CniConfigExample = {
 export const PLEXUS_OVERLAY: CniConfigExample = {
   nadName: 'blue',
   description: 'an attachment to the OverlayNetwork "blue" (what the operator generates)',
-  config: JSON.stringify({ cniVersion: '1.0.0', name: 'blue', type: 'plexus-overlay', network: 'blue' }),
+  config: JSON.stringify({
+    cniVersion: '1.0.0',
+    name: 'blue',
+    type: 'plexus-overlay',
+    network: 'blue',
+  }),
 };
 
-export const CNI_CONFIG_EXAMPLES: readonly CniConfigExample[] = [MACVLAN_HOST_LOCAL, IPVLAN_STATIC, BRIDGE_PORTMAP, MACVLAN_VETH_TO_HOST, PLEXUS_OVERLAY];
+export const CNI_CONFIG_EXAMPLES: readonly CniConfigExample[] = [
+  MACVLAN_HOST_LOCAL,
+  IPVLAN_STATIC,
+  BRIDGE_PORTMAP,
+  MACVLAN_VETH_TO_HOST,
+  PLEXUS_OVERLAY,
+];

@@ -4,7 +4,16 @@
 // which rejects a wrong type for the whole config, so a wrong type is an error.
 import { child, describeType, error, isPlainObject, warning, type Finding } from '../findings.ts';
 import { interfaceNameProblem } from '../names.ts';
-import { isCanonical, isMulticastMac, isZeroMac, parseCidr, parseIp, parseMac, type Cidr, type IpAddress } from '../net/ip.ts';
+import {
+  isCanonical,
+  isMulticastMac,
+  isZeroMac,
+  parseCidr,
+  parseIp,
+  parseMac,
+  type Cidr,
+  type IpAddress,
+} from '../net/ip.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -17,7 +26,11 @@ function typeFix(expected: string, v: unknown): string | undefined {
 }
 
 export function typeError(path: string, expected: string, v: unknown): Finding {
-  return error(path, `must be ${expected === 'integer' || expected === 'array' || expected === 'object' ? 'an' : 'a'} ${expected} (found ${describeType(v)})`, typeFix(expected, v));
+  return error(
+    path,
+    `must be ${expected === 'integer' || expected === 'array' || expected === 'object' ? 'an' : 'a'} ${expected} (found ${describeType(v)})`,
+    typeFix(expected, v),
+  );
 }
 
 export function optString(o: Json, key: string, base: string, out: Finding[]): string | undefined {
@@ -50,7 +63,12 @@ export function optObject(o: Json, key: string, base: string, out: Finding[]): J
   return v;
 }
 
-export function optArray(o: Json, key: string, base: string, out: Finding[]): unknown[] | undefined {
+export function optArray(
+  o: Json,
+  key: string,
+  base: string,
+  out: Finding[],
+): unknown[] | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) {
@@ -61,12 +79,23 @@ export function optArray(o: Json, key: string, base: string, out: Finding[]): un
 }
 
 /** An integer in [min, max]; Go rejects fractions and out-of-range values for int fields. */
-export function optInt(o: Json, key: string, base: string, out: Finding[], min: number, max: number): number | undefined {
+export function optInt(
+  o: Json,
+  key: string,
+  base: string,
+  out: Finding[],
+  min: number,
+  max: number,
+): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   const path = child(base, key);
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    out.push(typeof v === 'number' ? error(path, `must be a whole number (found ${v})`) : typeError(path, 'integer', v));
+    out.push(
+      typeof v === 'number'
+        ? error(path, `must be a whole number (found ${v})`)
+        : typeError(path, 'integer', v),
+    );
     return undefined;
   }
   if (v < min || v > max) {
@@ -85,7 +114,13 @@ export function optMtu(o: Json, base: string, out: Finding[]): number | undefine
   const v = optInt(o, 'mtu', base, out, 0, MTU_MAX);
   if (v === undefined) return undefined;
   if (v === 0) {
-    out.push(warning(child(base, 'mtu'), 'mtu 0 means "use the default"', 'remove "mtu" or set a value from 68 to 65535'));
+    out.push(
+      warning(
+        child(base, 'mtu'),
+        'mtu 0 means "use the default"',
+        'remove "mtu" or set a value from 68 to 65535',
+      ),
+    );
     return undefined;
   }
   if (v < MTU_MIN) {
@@ -113,7 +148,14 @@ export function checkIpText(v: unknown, path: string, out: Finding[]): IpAddress
     return undefined;
   }
   const ip = parseIp(v);
-  if (ip === undefined) out.push(error(path, `"${v}" is not an IP address`, 'write a plain IPv4 (10.1.2.3) or IPv6 (fd00::3) address'));
+  if (ip === undefined)
+    out.push(
+      error(
+        path,
+        `"${v}" is not an IP address`,
+        'write a plain IPv4 (10.1.2.3) or IPv6 (fd00::3) address',
+      ),
+    );
   return ip;
 }
 
@@ -132,30 +174,50 @@ export function checkNetworkCidr(v: unknown, path: string, out: Finding[]): Cidr
   }
   const c = parseCidr(v);
   if (c === undefined) {
-    out.push(error(path, `"${v}" is not a CIDR`, 'write an address and a prefix length, e.g. 10.1.0.0/16'));
+    out.push(
+      error(path, `"${v}" is not a CIDR`, 'write an address and a prefix length, e.g. 10.1.0.0/16'),
+    );
     return undefined;
   }
   if (!isCanonical(c)) {
-    out.push(error(path, `"${v}" has host bits set; the network address for /${c.prefix} is ${c.canonical}`, `use "${c.canonical}"`));
+    out.push(
+      error(
+        path,
+        `"${v}" has host bits set; the network address for /${c.prefix} is ${c.canonical}`,
+        `use "${c.canonical}"`,
+      ),
+    );
     return undefined;
   }
   return c;
 }
 
-export function optNetworkCidr(o: Json, key: string, base: string, out: Finding[]): Cidr | undefined {
+export function optNetworkCidr(
+  o: Json,
+  key: string,
+  base: string,
+  out: Finding[],
+): Cidr | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   return checkNetworkCidr(v, child(base, key), out);
 }
 
 /** A MAC an interface may carry: unicast, not all zeros. */
-export function optUnicastMac(o: Json, key: string, base: string, out: Finding[]): string | undefined {
+export function optUnicastMac(
+  o: Json,
+  key: string,
+  base: string,
+  out: Finding[],
+): string | undefined {
   const v = optString(o, key, base, out);
   if (v === undefined || v === '') return undefined;
   const path = child(base, key);
   const mac = parseMac(v);
   if (mac === undefined) {
-    out.push(error(path, `"${v}" is not a MAC address`, 'write six hex pairs, e.g. 02:00:00:00:00:01'));
+    out.push(
+      error(path, `"${v}" is not a MAC address`, 'write six hex pairs, e.g. 02:00:00:00:00:01'),
+    );
     return undefined;
   }
   if (isMulticastMac(mac) || isZeroMac(mac)) {
@@ -164,7 +226,9 @@ export function optUnicastMac(o: Json, key: string, base: string, out: Finding[]
       error(
         path,
         `"${v}" is a ${zero ? 'zero' : 'multicast'} MAC; an interface needs a unicast one`,
-        zero ? 'pick a locally administered address such as 02:00:00:00:00:01' : 'clear the lowest bit of the first byte (e.g. 02:… instead of 03:…)',
+        zero
+          ? 'pick a locally administered address such as 02:00:00:00:00:01'
+          : 'clear the lowest bit of the first byte (e.g. 02:… instead of 03:…)',
       ),
     );
     return undefined;
@@ -184,6 +248,7 @@ export function pluginTypeProblem(t: string): string | undefined {
   if (t === '.' || t === '..') return 'must not be "." or ".."';
   if (/[/\\]/.test(t)) return 'must be a plain binary name, without "/" or "\\"';
   // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/u.test(t)) return 'must not contain whitespace or control characters';
+  if (/[\s\u0000-\u001f\u007f]/u.test(t))
+    return 'must not contain whitespace or control characters';
   return undefined;
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../findings.ts';
 import { checkDns, checkIpam, checkRoutes, type IpamContext } from './ipam.ts';
 
-function run(ipam: unknown, ctx: IpamContext = {}): { type: string | undefined; findings: Finding[] } {
+function run(
+  ipam: unknown,
+  ctx: IpamContext = {},
+): { type: string | undefined; findings: Finding[] } {
   const out: Finding[] = [];
   const type = checkIpam(ipam, 'ipam', ctx, out);
   return { type, findings: out };
@@ -33,62 +36,157 @@ describe('ipam section', () => {
   });
   it('accepts dhcp and third-party types without checking their fields', () => {
     expect(run({ type: 'dhcp' })).toEqual({ type: 'dhcp', findings: [] });
-    expect(run({ type: 'whereabouts', range: 'anything goes' })).toEqual({ type: 'whereabouts', findings: [] });
+    expect(run({ type: 'whereabouts', range: 'anything goes' })).toEqual({
+      type: 'whereabouts',
+      findings: [],
+    });
   });
 });
 
 describe('host-local', () => {
   it('accepts ranges with start, end and gateway inside the subnet', () => {
-    const r = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.1.0.10', rangeEnd: '10.1.0.20', gateway: '10.1.0.1' }], [{ subnet: 'fd00:1::/64' }]] }));
+    const r = run(
+      hostLocal({
+        ranges: [
+          [
+            {
+              subnet: '10.1.0.0/24',
+              rangeStart: '10.1.0.10',
+              rangeEnd: '10.1.0.20',
+              gateway: '10.1.0.1',
+            },
+          ],
+          [{ subnet: 'fd00:1::/64' }],
+        ],
+      }),
+    );
     expect(r).toEqual({ type: 'host-local', findings: [] });
   });
   it('accepts the legacy flat form', () => {
-    expect(run(hostLocal({ subnet: '10.10.20.0/24', rangeStart: '10.10.20.50', rangeEnd: '10.10.20.60', gateway: '10.10.20.254' })).findings).toEqual([]);
+    expect(
+      run(
+        hostLocal({
+          subnet: '10.10.20.0/24',
+          rangeStart: '10.10.20.50',
+          rangeEnd: '10.10.20.60',
+          gateway: '10.10.20.254',
+        }),
+      ).findings,
+    ).toEqual([]);
   });
   it('refuses a subnet with host bits and suggests the network address', () => {
     const [e] = run(hostLocal({ ranges: [[{ subnet: '10.1.0.7/24' }]] })).findings;
-    expect(e).toMatchObject({ field: 'ipam.ranges[0][0].subnet', severity: 'error', fix: 'use "10.1.0.0/24"' });
+    expect(e).toMatchObject({
+      field: 'ipam.ranges[0][0].subnet',
+      severity: 'error',
+      fix: 'use "10.1.0.0/24"',
+    });
   });
   it('still checks the rest of a range whose subnet has host bits', () => {
-    const r = run(hostLocal({ subnet: '10.1.0.9/24', rangeStart: '10.1.0.50', rangeEnd: '10.1.0.40', gateway: '10.2.0.1' }));
+    const r = run(
+      hostLocal({
+        subnet: '10.1.0.9/24',
+        rangeStart: '10.1.0.50',
+        rangeEnd: '10.1.0.40',
+        gateway: '10.2.0.1',
+      }),
+    );
     expect(fields(errors(r.findings))).toEqual(['ipam.subnet', 'ipam.gateway', 'ipam.rangeStart']);
   });
   it('refuses a subnet too small to allocate from', () => {
-    expect(errors(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/31' }]] })).findings)[0]?.message).toMatch(/too small/);
-    expect(errors(run(hostLocal({ ranges: [[{ subnet: 'fd00::/127' }]] })).findings)).toHaveLength(1);
+    expect(
+      errors(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/31' }]] })).findings)[0]?.message,
+    ).toMatch(/too small/);
+    expect(errors(run(hostLocal({ ranges: [[{ subnet: 'fd00::/127' }]] })).findings)).toHaveLength(
+      1,
+    );
     expect(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/30' }]] })).findings).toEqual([]);
   });
   it('refuses addresses outside the subnet or of the other family', () => {
-    const r = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.2.0.1', rangeEnd: 'fd00::1', gateway: '10.1.1.1' }]] }));
-    expect(fields(errors(r.findings))).toEqual(['ipam.ranges[0][0].rangeStart', 'ipam.ranges[0][0].rangeEnd', 'ipam.ranges[0][0].gateway']);
+    const r = run(
+      hostLocal({
+        ranges: [
+          [
+            {
+              subnet: '10.1.0.0/24',
+              rangeStart: '10.2.0.1',
+              rangeEnd: 'fd00::1',
+              gateway: '10.1.1.1',
+            },
+          ],
+        ],
+      }),
+    );
+    expect(fields(errors(r.findings))).toEqual([
+      'ipam.ranges[0][0].rangeStart',
+      'ipam.ranges[0][0].rangeEnd',
+      'ipam.ranges[0][0].gateway',
+    ]);
     expect(r.findings[1]?.message).toMatch(/IPv6/);
   });
   it('refuses rangeStart after rangeEnd, also against the default end', () => {
-    const swapped = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.1.0.50', rangeEnd: '10.1.0.40' }]] }));
-    expect(swapped.findings[0]).toMatchObject({ field: 'ipam.ranges[0][0].rangeStart', fix: 'swap rangeStart and rangeEnd' });
+    const swapped = run(
+      hostLocal({
+        ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.1.0.50', rangeEnd: '10.1.0.40' }]],
+      }),
+    );
+    expect(swapped.findings[0]).toMatchObject({
+      field: 'ipam.ranges[0][0].rangeStart',
+      fix: 'swap rangeStart and rangeEnd',
+    });
     // The default end leaves out the broadcast address, so .255 as start is past it.
-    expect(errors(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.1.0.255' }]] })).findings)).toHaveLength(1);
+    expect(
+      errors(
+        run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.1.0.255' }]] }))
+          .findings,
+      ),
+    ).toHaveLength(1);
   });
   it('refuses invalid IP text', () => {
-    expect(errors(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', gateway: '10.1.0' }]] })).findings)[0]?.field).toBe('ipam.ranges[0][0].gateway');
+    expect(
+      errors(
+        run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', gateway: '10.1.0' }]] })).findings,
+      )[0]?.field,
+    ).toBe('ipam.ranges[0][0].gateway');
   });
   it('refuses a range without a subnet, a set that is not an array and an empty set', () => {
-    const r = run(hostLocal({ ranges: [[{ rangeStart: '10.1.0.1' }], { subnet: '10.2.0.0/24' }, []] }));
-    expect(fields(errors(r.findings))).toEqual(['ipam.ranges[0][0].subnet', 'ipam.ranges[1]', 'ipam.ranges[2]']);
+    const r = run(
+      hostLocal({ ranges: [[{ rangeStart: '10.1.0.1' }], { subnet: '10.2.0.0/24' }, []] }),
+    );
+    expect(fields(errors(r.findings))).toEqual([
+      'ipam.ranges[0][0].subnet',
+      'ipam.ranges[1]',
+      'ipam.ranges[2]',
+    ]);
     expect(r.findings[1]?.fix).toMatch(/brackets/);
   });
   it('refuses mixed families and overlaps inside one range set', () => {
-    const mixed = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24' }, { subnet: 'fd00::/64' }]] }));
+    const mixed = run(
+      hostLocal({ ranges: [[{ subnet: '10.1.0.0/24' }, { subnet: 'fd00::/64' }]] }),
+    );
     expect(errors(mixed.findings)[0]).toMatchObject({ field: 'ipam.ranges[0][1].subnet' });
-    const overlap = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/16' }, { subnet: '10.1.2.0/24' }]] }));
+    const overlap = run(
+      hostLocal({ ranges: [[{ subnet: '10.1.0.0/16' }, { subnet: '10.1.2.0/24' }]] }),
+    );
     expect(errors(overlap.findings)[0]?.message).toMatch(/overlaps/);
   });
   it('accepts disjoint ranges of one subnet in one set', () => {
-    const r = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', rangeEnd: '10.1.0.127' }, { subnet: '10.1.0.0/24', rangeStart: '10.1.0.128' }]] }));
+    const r = run(
+      hostLocal({
+        ranges: [
+          [
+            { subnet: '10.1.0.0/24', rangeEnd: '10.1.0.127' },
+            { subnet: '10.1.0.0/24', rangeStart: '10.1.0.128' },
+          ],
+        ],
+      }),
+    );
     expect(r.findings).toEqual([]);
   });
   it('refuses range sets that overlap each other, including the legacy one', () => {
-    const sets = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24' }], [{ subnet: '10.1.0.0/25' }]] }));
+    const sets = run(
+      hostLocal({ ranges: [[{ subnet: '10.1.0.0/24' }], [{ subnet: '10.1.0.0/25' }]] }),
+    );
     expect(errors(sets.findings)[0]?.field).toBe('ipam.ranges[1][0]');
     const legacy = run(hostLocal({ subnet: '10.1.0.0/24', ranges: [[{ subnet: '10.1.0.0/24' }]] }));
     expect(fields(errors(legacy.findings))).toEqual(['ipam.ranges[0][0]']);
@@ -104,32 +202,71 @@ describe('host-local', () => {
     expect(fields(errors(r.findings))).toEqual(['ipam.rangeStart']);
   });
   it('checks dataDir, resolvConf and routes', () => {
-    const r = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24' }]], dataDir: 5, resolvConf: '/etc/resolv.conf', routes: [{ dst: '10.0.0.1/8' }] }));
+    const r = run(
+      hostLocal({
+        ranges: [[{ subnet: '10.1.0.0/24' }]],
+        dataDir: 5,
+        resolvConf: '/etc/resolv.conf',
+        routes: [{ dst: '10.0.0.1/8' }],
+      }),
+    );
     expect(fields(errors(r.findings))).toEqual(['ipam.dataDir', 'ipam.routes[0].dst']);
   });
 });
 
 describe('static', () => {
   it('accepts addresses with gateways in their subnet', () => {
-    const r = run({ type: 'static', addresses: [{ address: '10.1.1.5/24', gateway: '10.1.1.1' }, { address: 'fd00::5/64' }], routes: [{ dst: '0.0.0.0/0', gw: '10.1.1.1' }], dns: { nameservers: ['10.1.1.2'] } });
+    const r = run({
+      type: 'static',
+      addresses: [{ address: '10.1.1.5/24', gateway: '10.1.1.1' }, { address: 'fd00::5/64' }],
+      routes: [{ dst: '0.0.0.0/0', gw: '10.1.1.1' }],
+      dns: { nameservers: ['10.1.1.2'] },
+    });
     expect(r.findings).toEqual([]);
   });
   it('needs host addresses with a prefix length', () => {
-    const r = run({ type: 'static', addresses: [{ address: '10.1.1.5' }, { address: '10.1.1.0/24' }, { address: '10.1.1.255/24' }, {}] });
-    expect(fields(errors(r.findings))).toEqual(['ipam.addresses[0].address', 'ipam.addresses[1].address', 'ipam.addresses[2].address', 'ipam.addresses[3].address']);
+    const r = run({
+      type: 'static',
+      addresses: [
+        { address: '10.1.1.5' },
+        { address: '10.1.1.0/24' },
+        { address: '10.1.1.255/24' },
+        {},
+      ],
+    });
+    expect(fields(errors(r.findings))).toEqual([
+      'ipam.addresses[0].address',
+      'ipam.addresses[1].address',
+      'ipam.addresses[2].address',
+      'ipam.addresses[3].address',
+    ]);
     expect(r.findings[1]?.fix).toMatch(/10\.1\.1\.1\/24/);
   });
   it('accepts /31 and /32 addresses, where every address is a host', () => {
-    expect(run({ type: 'static', addresses: [{ address: '10.1.1.0/31' }, { address: '10.1.1.9/32' }] }).findings).toEqual([]);
+    expect(
+      run({ type: 'static', addresses: [{ address: '10.1.1.0/31' }, { address: '10.1.1.9/32' }] })
+        .findings,
+    ).toEqual([]);
   });
   it('refuses a gateway outside the subnet or of the other family', () => {
-    const r = run({ type: 'static', addresses: [{ address: '10.1.1.5/24', gateway: '10.1.2.1' }, { address: '10.1.1.6/24', gateway: 'fd00::1' }] });
-    expect(fields(errors(r.findings))).toEqual(['ipam.addresses[0].gateway', 'ipam.addresses[1].gateway']);
+    const r = run({
+      type: 'static',
+      addresses: [
+        { address: '10.1.1.5/24', gateway: '10.1.2.1' },
+        { address: '10.1.1.6/24', gateway: 'fd00::1' },
+      ],
+    });
+    expect(fields(errors(r.findings))).toEqual([
+      'ipam.addresses[0].gateway',
+      'ipam.addresses[1].gateway',
+    ]);
   });
   it('warns about no addresses unless the pod can supply them', () => {
     expect(fields(warnings(run({ type: 'static' }).findings))).toEqual(['ipam.addresses']);
     expect(run({ type: 'static' }, { capabilities: { ips: true } }).findings).toEqual([]);
-    expect(run({ type: 'static', addresses: [] }, { runtimeConfig: { ips: ['10.1.1.5/24'] } }).findings).toEqual([]);
+    expect(
+      run({ type: 'static', addresses: [] }, { runtimeConfig: { ips: ['10.1.1.5/24'] } }).findings,
+    ).toEqual([]);
   });
 });
 
@@ -147,7 +284,16 @@ describe('routes and dns', () => {
   });
   it('checks nameservers are IPs and the lists hold strings', () => {
     const ok: Finding[] = [];
-    checkDns({ nameservers: ['1.1.1.1', '2606:4700::1111'], domain: 'x', search: ['a'], options: ['ndots:2'] }, 'dns', ok);
+    checkDns(
+      {
+        nameservers: ['1.1.1.1', '2606:4700::1111'],
+        domain: 'x',
+        search: ['a'],
+        options: ['ndots:2'],
+      },
+      'dns',
+      ok,
+    );
     expect(ok).toEqual([]);
     const bad: Finding[] = [];
     checkDns({ nameservers: ['dns.google'], search: [1], domain: 2 }, 'dns', bad);

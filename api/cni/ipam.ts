@@ -27,7 +27,12 @@ export interface IpamContext {
 /** Checks `ipam` and returns its type when the section is usable. An empty
  * `ipam: {}` is the common Multus idiom for "layer 2 only": the plugins treat an
  * empty type as no IPAM, so it returns undefined without a finding. */
-export function checkIpam(v: unknown, path: string, ctx: IpamContext, out: Finding[]): string | undefined {
+export function checkIpam(
+  v: unknown,
+  path: string,
+  ctx: IpamContext,
+  out: Finding[],
+): string | undefined {
   if (!isPlainObject(v)) {
     out.push(typeError(path, 'object', v));
     return undefined;
@@ -111,7 +116,8 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
     if (checked !== undefined) sets.push({ ranges: checked, label: `range set ${setPath}` });
   });
 
-  const noRanges = ipam.ranges === undefined || (Array.isArray(ipam.ranges) && ipam.ranges.length === 0);
+  const noRanges =
+    ipam.ranges === undefined || (Array.isArray(ipam.ranges) && ipam.ranges.length === 0);
   if (ipam.subnet === undefined && noRanges && flatKeys.length === 0) {
     // Without ranges host-local fails every ADD ("no IP ranges specified"),
     // unless the runtime passes them through the ipRanges capability.
@@ -134,7 +140,13 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
       if (a === undefined || b === undefined) continue;
       const hit = b.ranges.find((rb) => a.ranges.some((ra) => rangesOverlap(ra, rb)));
       if (hit !== undefined) {
-        out.push(error(hit.path, `overlaps ${a.label}; host-local refuses overlapping range sets`, 'give each range set its own addresses'));
+        out.push(
+          error(
+            hit.path,
+            `overlaps ${a.label}; host-local refuses overlapping range sets`,
+            'give each range set its own addresses',
+          ),
+        );
       }
     }
   }
@@ -143,12 +155,22 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
 function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRange[] | undefined {
   if (!Array.isArray(set)) {
     out.push(
-      error(path, `must be an array of ranges (found ${isPlainObject(set) ? 'object' : typeof set})`, isPlainObject(set) ? 'wrap the range in brackets: "ranges": [[{…}]]' : undefined),
+      error(
+        path,
+        `must be an array of ranges (found ${isPlainObject(set) ? 'object' : typeof set})`,
+        isPlainObject(set) ? 'wrap the range in brackets: "ranges": [[{…}]]' : undefined,
+      ),
     );
     return undefined;
   }
   if (set.length === 0) {
-    out.push(error(path, 'is an empty range set; host-local refuses it', 'add a range such as {"subnet": "10.1.0.0/24"} or remove the empty set'));
+    out.push(
+      error(
+        path,
+        'is an empty range set; host-local refuses it',
+        'add a range such as {"subnet": "10.1.0.0/24"} or remove the empty set',
+      ),
+    );
     return undefined;
   }
   const ranges: EffectiveRange[] = [];
@@ -168,14 +190,24 @@ function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRan
     const first = ranges[0];
     if (first !== undefined && first.family !== eff.family) {
       out.push(
-        error(child(rPath, 'subnet'), `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`, 'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]'),
+        error(
+          child(rPath, 'subnet'),
+          `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`,
+          'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]',
+        ),
       );
       ok = false;
       return;
     }
     const clash = ranges.find((other) => rangesOverlap(other, eff));
     if (clash !== undefined) {
-      out.push(error(child(rPath, 'subnet'), `overlaps the range at ${clash.path}`, 'ranges in one set must not share addresses'));
+      out.push(
+        error(
+          child(rPath, 'subnet'),
+          `overlaps the range at ${clash.path}`,
+          'ranges in one set must not share addresses',
+        ),
+      );
       ok = false;
       return;
     }
@@ -188,28 +220,48 @@ function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRan
 function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | undefined {
   const before = out.length;
   if (r.subnet === undefined) {
-    out.push(error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'));
+    out.push(
+      error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
+    );
     return undefined;
   }
   // A subnet with host bits is reported, then checked further as its network
   // so one run shows every problem of the range.
   const written = typeof r.subnet === 'string' ? parseCidr(r.subnet) : undefined;
-  const subnet = checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ?? (written !== undefined ? parseCidr(written.canonical) : undefined);
+  const subnet =
+    checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ??
+    (written !== undefined ? parseCidr(written.canonical) : undefined);
   if (subnet === undefined) return undefined;
   const bits = subnet.family === 4 ? 32 : 128;
   if (subnet.prefix > bits - 2) {
-    out.push(error(child(path, 'subnet'), `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`));
+    out.push(
+      error(
+        child(path, 'subnet'),
+        `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`,
+      ),
+    );
     return undefined;
   }
   const inSubnet = (key: string): bigint | undefined => {
     const ip = optIp(r, key, path, out);
     if (ip === undefined) return undefined;
     if (ip.family !== subnet.family) {
-      out.push(error(child(path, key), `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`));
+      out.push(
+        error(
+          child(path, key),
+          `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`,
+        ),
+      );
       return undefined;
     }
     if (!cidrContainsIp(subnet, ip)) {
-      out.push(error(child(path, key), `${ip.text} is not inside subnet ${subnet.canonical}`, `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`));
+      out.push(
+        error(
+          child(path, key),
+          `${ip.text} is not inside subnet ${subnet.canonical}`,
+          `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`,
+        ),
+      );
       return undefined;
     }
     return ip.value;
@@ -220,10 +272,16 @@ function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | und
   const start = startIp ?? subnet.network + 1n;
   // host-local's default end leaves out the IPv4 broadcast address.
   const end = endIp ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
-  const boundsReadable = (r.rangeStart === undefined || startIp !== undefined) && (r.rangeEnd === undefined || endIp !== undefined);
+  const boundsReadable =
+    (r.rangeStart === undefined || startIp !== undefined) &&
+    (r.rangeEnd === undefined || endIp !== undefined);
   if (boundsReadable && start > end) {
     out.push(
-      error(child(path, 'rangeStart'), `${formatIp(start, subnet.family)} is after rangeEnd ${formatIp(end, subnet.family)}`, 'swap rangeStart and rangeEnd'),
+      error(
+        child(path, 'rangeStart'),
+        `${formatIp(start, subnet.family)} is after rangeEnd ${formatIp(end, subnet.family)}`,
+        'swap rangeStart and rangeEnd',
+      ),
     );
   }
   if (out.length > before) return undefined;
@@ -241,7 +299,9 @@ function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: Finding[])
   addresses?.forEach((a, i) => checkStaticAddress(a, child(child(path, 'addresses'), i), out));
   if (addresses === undefined || addresses.length === 0) {
     // static then returns no IP; fine only when the pod supplies them.
-    const fromRuntime = ctx.capabilities?.ips === true || (Array.isArray(ctx.runtimeConfig?.ips) && ctx.runtimeConfig.ips.length > 0);
+    const fromRuntime =
+      ctx.capabilities?.ips === true ||
+      (Array.isArray(ctx.runtimeConfig?.ips) && ctx.runtimeConfig.ips.length > 0);
     if (!fromRuntime && (addresses !== undefined || ipam.addresses === undefined)) {
       out.push(
         warning(
@@ -260,7 +320,13 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
     return;
   }
   if (a.address === undefined) {
-    out.push(error(child(path, 'address'), 'is required', 'add "address": "10.1.1.5/24" (the IP with its prefix length)'));
+    out.push(
+      error(
+        child(path, 'address'),
+        'is required',
+        'add "address": "10.1.1.5/24" (the IP with its prefix length)',
+      ),
+    );
     return;
   }
   const aPath = child(path, 'address');
@@ -270,23 +336,48 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
   }
   const cidr = parseCidr(a.address);
   if (cidr === undefined) {
-    out.push(error(aPath, `"${a.address}" is not an address with a prefix length`, 'write the IP and its prefix length, e.g. 10.1.1.5/24'));
+    out.push(
+      error(
+        aPath,
+        `"${a.address}" is not an address with a prefix length`,
+        'write the IP and its prefix length, e.g. 10.1.1.5/24',
+      ),
+    );
     return;
   }
   // An interface address must name a host: the network and broadcast addresses
   // of an IPv4 subnet (up to /30) are not usable as one.
-  if (cidr.family === 4 && cidr.prefix <= 30 && (cidr.address.value === cidr.network || cidr.address.value === cidr.broadcast)) {
+  if (
+    cidr.family === 4 &&
+    cidr.prefix <= 30 &&
+    (cidr.address.value === cidr.network || cidr.address.value === cidr.broadcast)
+  ) {
     const which = cidr.address.value === cidr.network ? 'network' : 'broadcast';
     out.push(
-      error(aPath, `${cidr.address.text} is the ${which} address of ${cidr.canonical}, not a host address`, `use a host address such as ${formatIp(cidr.network + 1n, 4)}/${cidr.prefix}`),
+      error(
+        aPath,
+        `${cidr.address.text} is the ${which} address of ${cidr.canonical}, not a host address`,
+        `use a host address such as ${formatIp(cidr.network + 1n, 4)}/${cidr.prefix}`,
+      ),
     );
   }
   const gw = optIp(a, 'gateway', path, out);
   if (gw === undefined) return;
   if (gw.family !== cidr.family) {
-    out.push(error(child(path, 'gateway'), `${gw.text} is ${familyName(gw.family)} but the address is ${familyName(cidr.family)}`));
+    out.push(
+      error(
+        child(path, 'gateway'),
+        `${gw.text} is ${familyName(gw.family)} but the address is ${familyName(cidr.family)}`,
+      ),
+    );
   } else if (!cidrContainsIp(cidr, gw)) {
-    out.push(error(child(path, 'gateway'), `${gw.text} is not inside ${cidr.canonical}, so it is not reachable on this interface`, `use a gateway inside ${cidr.canonical} or add a route to it`));
+    out.push(
+      error(
+        child(path, 'gateway'),
+        `${gw.text} is not inside ${cidr.canonical}, so it is not reachable on this interface`,
+        `use a gateway inside ${cidr.canonical} or add a route to it`,
+      ),
+    );
   }
 }
 
@@ -304,13 +395,24 @@ export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
       return;
     }
     if (r.dst === undefined) {
-      out.push(error(child(rPath, 'dst'), 'is required for every route', 'add "dst", e.g. "0.0.0.0/0" for a default route'));
+      out.push(
+        error(
+          child(rPath, 'dst'),
+          'is required for every route',
+          'add "dst", e.g. "0.0.0.0/0" for a default route',
+        ),
+      );
       return;
     }
     const dst = checkNetworkCidr(r.dst, child(rPath, 'dst'), out);
     const gw = optIp(r, 'gw', rPath, out);
     if (dst !== undefined && gw !== undefined && dst.family !== gw.family) {
-      out.push(error(child(rPath, 'gw'), `${gw.text} is ${familyName(gw.family)} but dst ${dst.canonical} is ${familyName(dst.family)}`));
+      out.push(
+        error(
+          child(rPath, 'gw'),
+          `${gw.text} is ${familyName(gw.family)} but dst ${dst.canonical} is ${familyName(dst.family)}`,
+        ),
+      );
     }
   });
 }

@@ -3,7 +3,10 @@ import { locateJsonSyntaxError, parseJsonText } from './json-text.ts';
 
 describe('parseJsonText', () => {
   it('returns the value of valid JSON', () => {
-    expect(parseJsonText('{"a": [1, "x", null, true]}')).toEqual({ ok: true, value: { a: [1, 'x', null, true] } });
+    expect(parseJsonText('{"a": [1, "x", null, true]}')).toEqual({
+      ok: true,
+      value: { a: [1, 'x', null, true] },
+    });
   });
   it('reports line and column of the first error', () => {
     const r = parseJsonText('{\n  "a": 1,\n  "b": }');
@@ -15,7 +18,14 @@ describe('parseJsonText', () => {
 
 describe('locateJsonSyntaxError', () => {
   it('accepts valid JSON, including nesting and escapes', () => {
-    for (const ok of ['{}', '[]', ' 1 ', '"a\\u00e9\\n"', '{"a":{"b":[[],{}]},"c":-1.5e3}', '[true,false,null]']) {
+    for (const ok of [
+      '{}',
+      '[]',
+      ' 1 ',
+      '"a\\u00e9\\n"',
+      '{"a":{"b":[[],{}]},"c":-1.5e3}',
+      '[true,false,null]',
+    ]) {
       expect(locateJsonSyntaxError(ok), ok).toBeUndefined();
     }
   });
@@ -45,7 +55,17 @@ describe('locateJsonSyntaxError', () => {
     expect(locateJsonSyntaxError(deep)?.reason).toMatch(/ends/);
   });
   it('agrees with JSON.parse on what is valid', () => {
-    for (const text of ['{"a":1}', '{"a":1', '[1,]', '"\\u12"', '-', '-0', '1e', '0.5', '{"a":[}']) {
+    for (const text of [
+      '{"a":1}',
+      '{"a":1',
+      '[1,]',
+      '"\\u12"',
+      '-',
+      '-0',
+      '1e',
+      '0.5',
+      '{"a":[}',
+    ]) {
       let valid = true;
       try {
         JSON.parse(text);

@@ -43,7 +43,9 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
         lineStart = k + 1;
       }
     }
-    return fix === undefined ? { offset: at, line, column: at - lineStart + 1, reason } : { offset: at, line, column: at - lineStart + 1, reason, fix };
+    return fix === undefined
+      ? { offset: at, line, column: at - lineStart + 1, reason }
+      : { offset: at, line, column: at - lineStart + 1, reason, fix };
   };
   const skipWs = (): void => {
     while (i < n) {
@@ -61,7 +63,12 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
         i++;
         return undefined;
       }
-      if (c < 0x20) return fail(i, 'control character inside a string', 'write it as an escape such as \\n or \\t');
+      if (c < 0x20)
+        return fail(
+          i,
+          'control character inside a string',
+          'write it as an escape such as \\n or \\t',
+        );
       if (c === 0x5c) {
         const e = text[i + 1];
         if (e !== undefined && '"\\/bfnrt'.includes(e)) {
@@ -82,7 +89,11 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
   for (;;) {
     if (state === 'value') {
       skipWs();
-      if (i >= n) return fail(n, stack.length === 0 && n === 0 ? 'input is empty' : 'input ends where a value should be');
+      if (i >= n)
+        return fail(
+          n,
+          stack.length === 0 && n === 0 ? 'input is empty' : 'input ends where a value should be',
+        );
       const c = text[i] as string;
       if (c === '{' || c === '[') {
         stack.push(c);
@@ -105,7 +116,12 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
         if (m === null) return fail(i, 'invalid number');
         i += m[0].length;
         const next = text[i];
-        if (next !== undefined && /[0-9.eE]/.test(next)) return fail(i, 'invalid number', 'numbers have no leading zeros and need digits after "." and "e"');
+        if (next !== undefined && /[0-9.eE]/.test(next))
+          return fail(
+            i,
+            'invalid number',
+            'numbers have no leading zeros and need digits after "." and "e"',
+          );
         state = 'after';
       } else if (text.startsWith('true', i) || text.startsWith('null', i)) {
         i += 4;
@@ -141,12 +157,18 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined
       skipWs();
       const top = stack[stack.length - 1];
       if (top === undefined) {
-        if (i < n) return fail(i, 'unexpected text after the end of the JSON value', 'remove it, or wrap several values in a list');
+        if (i < n)
+          return fail(
+            i,
+            'unexpected text after the end of the JSON value',
+            'remove it, or wrap several values in a list',
+          );
         return undefined;
       }
       const close = top === '{' ? '}' : ']';
       const c = text[i];
-      if (c === undefined) return fail(n, `input ends before the closing "${close}"`, `add the missing "${close}"`);
+      if (c === undefined)
+        return fail(n, `input ends before the closing "${close}"`, `add the missing "${close}"`);
       if (c === ',') {
         i++;
         if (top === '{') {

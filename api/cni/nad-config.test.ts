@@ -6,7 +6,8 @@ const opts = { nadName: 'macvlan-conf' };
 
 describe('absent config', () => {
   it('is valid when undefined, empty or blank (config on disk)', () => {
-    for (const c of [undefined, '', '  \n\t ']) expect(checkNadConfig(c, opts), JSON.stringify(c)).toEqual({ findings: [] });
+    for (const c of [undefined, '', '  \n\t '])
+      expect(checkNadConfig(c, opts), JSON.stringify(c)).toEqual({ findings: [] });
   });
 });
 
@@ -14,7 +15,11 @@ describe('JSON', () => {
   it('reports a parse error with line and column', () => {
     const r = checkNadConfig('{\n  "cniVersion": "1.0.0",\n  "type": "macvlan",\n}', opts);
     expect(r.findings).toHaveLength(1);
-    expect(r.findings[0]).toMatchObject({ field: 'spec.config', severity: 'error', fix: 'remove the last comma' });
+    expect(r.findings[0]).toMatchObject({
+      field: 'spec.config',
+      severity: 'error',
+      fix: 'remove the last comma',
+    });
     expect(r.findings[0]?.message).toMatch(/line 4, column 1/);
     expect(r.config).toBeUndefined();
   });
@@ -23,7 +28,8 @@ describe('JSON', () => {
     expect(r.findings[0]?.message.length).toBeLessThan(200);
   });
   it('must be an object', () => {
-    for (const c of ['[]', '"macvlan"', '42', 'null']) expect(errorFields(checkNadConfig(c, opts)), c).toEqual(['spec.config']);
+    for (const c of ['[]', '"macvlan"', '42', 'null'])
+      expect(errorFields(checkNadConfig(c, opts)), c).toEqual(['spec.config']);
   });
   it('refuses more than 1 MiB without parsing', () => {
     const big = `{"cniVersion":"1.0.0","type":"macvlan","pad":"${'x'.repeat(MAX_CONFIG_BYTES)}"}`;
@@ -43,7 +49,9 @@ describe('name', () => {
     expect(r.findings).toEqual([]);
     expect(r.config?.name).toBe('macvlan-conf');
     expect(r.config?.raw.name).toBe('macvlan-conf');
-    expect(checkNadConfig('{"cniVersion":"1.0.0","name":"","type":"macvlan"}', opts).config?.name).toBe('macvlan-conf');
+    expect(
+      checkNadConfig('{"cniVersion":"1.0.0","name":"","type":"macvlan"}', opts).config?.name,
+    ).toBe('macvlan-conf');
   });
   it('may differ from the NAD name', () => {
     const r = single({ name: 'my_net.v2', type: 'macvlan' }, opts);
@@ -68,27 +76,59 @@ describe('cniVersion', () => {
   });
   it('is required', () => {
     const r = checkNadConfig('{"type":"macvlan"}', opts);
-    expect(r.findings[0]).toMatchObject({ field: 'spec.config.cniVersion', severity: 'error', fix: 'add "cniVersion": "1.0.0"' });
+    expect(r.findings[0]).toMatchObject({
+      field: 'spec.config.cniVersion',
+      severity: 'error',
+      fix: 'add "cniVersion": "1.0.0"',
+    });
     expect(r.findings[0]?.message).toMatch(/0\.1\.0/);
   });
   it('refuses unsupported versions, listing the supported ones', () => {
     const r = single({ cniVersion: '0.2.0', type: 'macvlan' });
     expect(r.findings[0]?.message).toMatch(/0\.3\.0, 0\.3\.1, 0\.4\.0, 1\.0\.0, 1\.1\.0/);
     expect(single({ cniVersion: '1.0', type: 'macvlan' }).findings[0]?.fix).toBe('write "1.0.0"');
-    expect(errorFields(single({ cniVersion: 1, type: 'macvlan' }))).toEqual(['spec.config.cniVersion']);
+    expect(errorFields(single({ cniVersion: 1, type: 'macvlan' }))).toEqual([
+      'spec.config.cniVersion',
+    ]);
   });
   it('takes the highest usable entry of cniVersions in a list', () => {
-    const r = checkNadConfig(JSON.stringify({ cniVersions: ['0.4.0', '1.1.0', '9.0.0'], plugins: [{ type: 'bridge' }] }), opts);
+    const r = checkNadConfig(
+      JSON.stringify({ cniVersions: ['0.4.0', '1.1.0', '9.0.0'], plugins: [{ type: 'bridge' }] }),
+      opts,
+    );
     expect(r.findings).toEqual([]);
     expect(r.config?.cniVersion).toBe('1.1.0');
   });
   it('refuses cniVersions that are malformed or only unsupported', () => {
-    expect(errorFields(checkNadConfig(JSON.stringify({ cniVersions: ['1.0'], plugins: [{ type: 'bridge' }] }), opts))).toEqual(['spec.config.cniVersions[0]']);
-    expect(errorFields(checkNadConfig(JSON.stringify({ cniVersions: ['0.2.0'], plugins: [{ type: 'bridge' }] }), opts))).toEqual(['spec.config.cniVersions']);
-    expect(errorFields(checkNadConfig(JSON.stringify({ cniVersions: '1.0.0', plugins: [{ type: 'bridge' }] }), opts))).toEqual(['spec.config.cniVersions']);
+    expect(
+      errorFields(
+        checkNadConfig(
+          JSON.stringify({ cniVersions: ['1.0'], plugins: [{ type: 'bridge' }] }),
+          opts,
+        ),
+      ),
+    ).toEqual(['spec.config.cniVersions[0]']);
+    expect(
+      errorFields(
+        checkNadConfig(
+          JSON.stringify({ cniVersions: ['0.2.0'], plugins: [{ type: 'bridge' }] }),
+          opts,
+        ),
+      ),
+    ).toEqual(['spec.config.cniVersions']);
+    expect(
+      errorFields(
+        checkNadConfig(
+          JSON.stringify({ cniVersions: '1.0.0', plugins: [{ type: 'bridge' }] }),
+          opts,
+        ),
+      ),
+    ).toEqual(['spec.config.cniVersions']);
   });
   it('warns that a single plugin ignores cniVersions', () => {
-    expect(warningFields(single({ type: 'macvlan', cniVersions: ['1.0.0'] }))).toEqual(['spec.config.cniVersions']);
+    expect(warningFields(single({ type: 'macvlan', cniVersions: ['1.0.0'] }))).toEqual([
+      'spec.config.cniVersions',
+    ]);
   });
 });
 
@@ -96,7 +136,11 @@ describe('single plugin or list', () => {
   it('presents a single plugin as a one-plugin list', () => {
     const r = single({ type: 'macvlan', master: 'eth1', ipam: HOST_LOCAL }, opts);
     expect(r.config?.plugins).toHaveLength(1);
-    expect(r.config?.plugins[0]).toMatchObject({ type: 'macvlan', master: 'eth1', name: 'macvlan-conf' });
+    expect(r.config?.plugins[0]).toMatchObject({
+      type: 'macvlan',
+      master: 'eth1',
+      name: 'macvlan-conf',
+    });
     expect(r.config?.raw.plugins).toBeUndefined();
   });
   it('keeps a list and its order', () => {
@@ -105,17 +149,32 @@ describe('single plugin or list', () => {
     expect(Array.isArray(r.config?.raw.plugins)).toBe(true);
   });
   it('refuses both type and plugins', () => {
-    const r = checkNadConfig(JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', plugins: [{ type: 'bridge' }] }), opts);
+    const r = checkNadConfig(
+      JSON.stringify({ cniVersion: '1.0.0', type: 'macvlan', plugins: [{ type: 'bridge' }] }),
+      opts,
+    );
     expect(errorFields(r)).toEqual(['spec.config.type']);
   });
   it('refuses neither, an empty list and a non-list', () => {
     expect(errorFields(checkNadConfig('{"cniVersion":"1.0.0"}', opts))).toEqual(['spec.config']);
     expect(errorFields(list([]))).toEqual(['spec.config.plugins']);
-    expect(errorFields(checkNadConfig('{"cniVersion":"1.0.0","plugins":{"type":"bridge"}}', opts))).toEqual(['spec.config.plugins']);
+    expect(
+      errorFields(checkNadConfig('{"cniVersion":"1.0.0","plugins":{"type":"bridge"}}', opts)),
+    ).toEqual(['spec.config.plugins']);
   });
   it('needs a string type on every plugin, with exact paths', () => {
-    const r = list([{ type: 'bridge' }, { type: 'portmap', capabilities: { portMappings: true } }, { mtu: 1400 }, { type: 4 }, 'tuning']);
-    expect(errorFields(r)).toEqual(['spec.config.plugins[2].type', 'spec.config.plugins[3].type', 'spec.config.plugins[4]']);
+    const r = list([
+      { type: 'bridge' },
+      { type: 'portmap', capabilities: { portMappings: true } },
+      { mtu: 1400 },
+      { type: 4 },
+      'tuning',
+    ]);
+    expect(errorFields(r)).toEqual([
+      'spec.config.plugins[2].type',
+      'spec.config.plugins[3].type',
+      'spec.config.plugins[4]',
+    ]);
   });
   it('refuses a type that is a path (CVE-2021-20206)', () => {
     for (const type of ['../../usr/bin/curl', '/bin/sh', 'a\\b', '..', 'mac vlan', '']) {
@@ -129,12 +188,22 @@ describe('single plugin or list', () => {
   });
   it('accepts third-party plugins unchecked, but still checks their ipam', () => {
     expect(single({ type: 'sriov', vlan: 'anything', deviceID: 1 }).findings).toEqual([]);
-    expect(errorFields(single({ type: 'sriov', ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.0.1/24' }]] } }))).toEqual(['spec.config.ipam.ranges[0][0].subnet']);
+    expect(
+      errorFields(
+        single({
+          type: 'sriov',
+          ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.0.1/24' }]] },
+        }),
+      ),
+    ).toEqual(['spec.config.ipam.ranges[0][0].subnet']);
   });
   it('gives the exact path of a nested IPAM error in a list', () => {
     const r = list([
       { type: 'bridge' },
-      { type: 'macvlan', ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.2.0.1' }]] } },
+      {
+        type: 'macvlan',
+        ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.0.0/24', rangeStart: '10.2.0.1' }]] },
+      },
     ]);
     expect(errorFields(r)).toContain('spec.config.plugins[1].ipam.ranges[0][0].rangeStart');
   });
@@ -142,8 +211,12 @@ describe('single plugin or list', () => {
 
 describe('chain order', () => {
   it('refuses a chained plugin alone or first', () => {
-    expect(errorFields(single({ type: 'portmap', capabilities: { portMappings: true } }))).toEqual(['spec.config.type']);
-    expect(errorFields(list([{ type: 'tuning' }, { type: 'bridge' }]))).toEqual(['spec.config.plugins[0].type']);
+    expect(errorFields(single({ type: 'portmap', capabilities: { portMappings: true } }))).toEqual([
+      'spec.config.type',
+    ]);
+    expect(errorFields(list([{ type: 'tuning' }, { type: 'bridge' }]))).toEqual([
+      'spec.config.plugins[0].type',
+    ]);
   });
   it('refuses two interface plugins in one list', () => {
     const r = list([{ type: 'macvlan' }, { type: 'tuning' }, { type: 'bridge' }]);
@@ -152,25 +225,64 @@ describe('chain order', () => {
   });
   it('accepts loopback alone and a third-party plugin followed by chained ones', () => {
     expect(single({ type: 'loopback' }).findings).toEqual([]);
-    expect(list([{ type: 'ovs', bridge: 'br1' }, { type: 'tuning' }, { type: 'bandwidth', capabilities: { bandwidth: true } }]).findings).toEqual([]);
+    expect(
+      list([
+        { type: 'ovs', bridge: 'br1' },
+        { type: 'tuning' },
+        { type: 'bandwidth', capabilities: { bandwidth: true } },
+      ]).findings,
+    ).toEqual([]);
   });
 });
 
 describe('list-level flags and shared plugin fields', () => {
   it('accepts booleans for disableCheck and disableGC', () => {
-    expect(checkNadConfig(JSON.stringify({ cniVersion: '1.1.0', disableCheck: true, disableGC: false, plugins: [{ type: 'bridge' }] }), opts).findings).toEqual([]);
+    expect(
+      checkNadConfig(
+        JSON.stringify({
+          cniVersion: '1.1.0',
+          disableCheck: true,
+          disableGC: false,
+          plugins: [{ type: 'bridge' }],
+        }),
+        opts,
+      ).findings,
+    ).toEqual([]);
   });
   it('warns about "true"/"false" strings (libcni accepts them) and refuses other values', () => {
-    const r = checkNadConfig(JSON.stringify({ cniVersion: '1.0.0', disableCheck: 'True', disableGC: 1, plugins: [{ type: 'bridge' }] }), opts);
+    const r = checkNadConfig(
+      JSON.stringify({
+        cniVersion: '1.0.0',
+        disableCheck: 'True',
+        disableGC: 1,
+        plugins: [{ type: 'bridge' }],
+      }),
+      opts,
+    );
     expect(warningFields(r)).toEqual(['spec.config.disableCheck']);
     expect(errorFields(r)).toEqual(['spec.config.disableGC']);
   });
   it('needs objects for capabilities, runtimeConfig and args, and booleans inside capabilities', () => {
-    const r = single({ type: 'macvlan', capabilities: { ips: 'yes' }, runtimeConfig: [], args: 'x' });
-    expect(errorFields(r)).toEqual(['spec.config.capabilities.ips', 'spec.config.runtimeConfig', 'spec.config.args']);
+    const r = single({
+      type: 'macvlan',
+      capabilities: { ips: 'yes' },
+      runtimeConfig: [],
+      args: 'x',
+    });
+    expect(errorFields(r)).toEqual([
+      'spec.config.capabilities.ips',
+      'spec.config.runtimeConfig',
+      'spec.config.args',
+    ]);
   });
   it('accepts well-formed capabilities, runtimeConfig, args and dns', () => {
-    const r = single({ type: 'macvlan', capabilities: { ips: true, mac: false }, runtimeConfig: { mac: '02:00:00:00:00:02' }, args: { cni: { ips: ['10.1.0.5'] } }, dns: { nameservers: ['10.0.0.10'] } });
+    const r = single({
+      type: 'macvlan',
+      capabilities: { ips: true, mac: false },
+      runtimeConfig: { mac: '02:00:00:00:00:02' },
+      args: { cni: { ips: ['10.1.0.5'] } },
+      dns: { nameservers: ['10.0.0.10'] },
+    });
     expect(r.findings).toEqual([]);
   });
   it('returns no config when there are errors, and one with warnings only', () => {

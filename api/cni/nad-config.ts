@@ -25,7 +25,13 @@ import { typeError, type Json } from './fields.ts';
 import { checkChain, type ChainEntry } from './chain.ts';
 import { parseJsonText } from './json-text.ts';
 import { checkPlugin, type PluginConf } from './plugin.ts';
-import { compareCniVersions, isSupportedCniVersion, LATEST_CNI_VERSION, parseCniVersion, SUPPORTED_CNI_VERSIONS } from './versions.ts';
+import {
+  compareCniVersions,
+  isSupportedCniVersion,
+  LATEST_CNI_VERSION,
+  parseCniVersion,
+  SUPPORTED_CNI_VERSIONS,
+} from './versions.ts';
 
 export type { PluginConf } from './plugin.ts';
 
@@ -62,7 +68,10 @@ export interface NadConfigResult {
   config?: NormalizedNetConf;
 }
 
-export function checkNadConfig(config: string | undefined, opts: NadConfigOptions): NadConfigResult {
+export function checkNadConfig(
+  config: string | undefined,
+  opts: NadConfigOptions,
+): NadConfigResult {
   const base = opts.field ?? 'spec.config';
   const out: Finding[] = [];
   // Callers hand over whatever the object held (YAML may give null or a map).
@@ -74,23 +83,43 @@ export function checkNadConfig(config: string | undefined, opts: NadConfigOption
   if (config.trim() === '') return { findings: out };
   // Cheap bound first: UTF-8 is never shorter than the UTF-16 length.
   if (config.length > MAX_CONFIG_BYTES) {
-    out.push(error(base, `is more than 1 MiB (${config.length} characters); the limit is ${MAX_CONFIG_BYTES} bytes`, 'shorten the CNI config'));
+    out.push(
+      error(
+        base,
+        `is more than 1 MiB (${config.length} characters); the limit is ${MAX_CONFIG_BYTES} bytes`,
+        'shorten the CNI config',
+      ),
+    );
     return { findings: out };
   }
   const bytes = Buffer.byteLength(config, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) {
-    out.push(error(base, `is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} (1 MiB)`, 'shorten the CNI config'));
+    out.push(
+      error(
+        base,
+        `is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} (1 MiB)`,
+        'shorten the CNI config',
+      ),
+    );
     return { findings: out };
   }
   const parsed = parseJsonText(config);
   if (!parsed.ok) {
     const e = parsed.error;
-    out.push(error(base, `is not valid JSON: ${e.reason} (line ${e.line}, column ${e.column})`, e.fix));
+    out.push(
+      error(base, `is not valid JSON: ${e.reason} (line ${e.line}, column ${e.column})`, e.fix),
+    );
     return { findings: out };
   }
   const raw = parsed.value;
   if (!isPlainObject(raw)) {
-    out.push(error(base, `must be a JSON object (found ${Array.isArray(raw) ? 'array' : raw === null ? 'null' : typeof raw})`, 'write {"cniVersion": "1.0.0", "type": …} or {"cniVersion": "1.0.0", "plugins": […]}'));
+    out.push(
+      error(
+        base,
+        `must be a JSON object (found ${Array.isArray(raw) ? 'array' : raw === null ? 'null' : typeof raw})`,
+        'write {"cniVersion": "1.0.0", "type": …} or {"cniVersion": "1.0.0", "plugins": […]}',
+      ),
+    );
     return { findings: out };
   }
 
@@ -107,7 +136,8 @@ export function checkNadConfig(config: string | undefined, opts: NadConfigOption
     );
   }
   const cniVersion = checkVersion(raw, base, isList, out);
-  for (const key of ['disableCheck', 'disableGC', 'loadOnlyInlinedPlugins']) checkLibcniBool(raw, key, base, out);
+  for (const key of ['disableCheck', 'disableGC', 'loadOnlyInlinedPlugins'])
+    checkLibcniBool(raw, key, base, out);
 
   const plugins: PluginConf[] = [];
   const entries: ChainEntry[] = [];
@@ -118,11 +148,23 @@ export function checkNadConfig(config: string | undefined, opts: NadConfigOption
       entries.push({ type: p.type, path: base });
     }
   } else if (!hasPlugins) {
-    out.push(error(base, 'has neither "type" nor "plugins"', 'add "type" for one plugin, or "plugins": [ … ] for a list'));
+    out.push(
+      error(
+        base,
+        'has neither "type" nor "plugins"',
+        'add "type" for one plugin, or "plugins": [ … ] for a list',
+      ),
+    );
   } else if (!Array.isArray(raw.plugins)) {
     out.push(typeError(child(base, 'plugins'), 'array', raw.plugins));
   } else if (raw.plugins.length === 0) {
-    out.push(error(child(base, 'plugins'), 'is empty: a list needs at least one plugin', 'add a plugin such as {"type": "macvlan", "master": "eth1"}'));
+    out.push(
+      error(
+        child(base, 'plugins'),
+        'is empty: a list needs at least one plugin',
+        'add a plugin such as {"type": "macvlan", "master": "eth1"}',
+      ),
+    );
   } else {
     raw.plugins.forEach((item, i) => {
       const path = child(child(base, 'plugins'), i);
@@ -170,7 +212,12 @@ function checkName(raw: Json, base: string, nadName: string, out: Finding[]): st
 }
 
 /** Returns the effective cniVersion, or undefined after reporting why there is none. */
-function checkVersion(raw: Json, base: string, isList: boolean, out: Finding[]): string | undefined {
+function checkVersion(
+  raw: Json,
+  base: string,
+  isList: boolean,
+  out: Finding[],
+): string | undefined {
   const vPath = child(base, 'cniVersion');
   const supported = SUPPORTED_CNI_VERSIONS.join(', ');
   let version: string | undefined;
@@ -187,15 +234,29 @@ function checkVersion(raw: Json, base: string, isList: boolean, out: Finding[]):
   if (listed !== undefined) {
     // libcni: the highest of cniVersions (plus cniVersion) that it implements.
     const candidates = version !== undefined ? [...listed, version] : [...listed];
-    const usable = candidates.filter((v) => parseCniVersion(v) !== undefined && compareCniVersions(v, LATEST_CNI_VERSION) <= 0);
+    const usable = candidates.filter(
+      (v) => parseCniVersion(v) !== undefined && compareCniVersions(v, LATEST_CNI_VERSION) <= 0,
+    );
     usable.sort(compareCniVersions);
     const chosen = usable[usable.length - 1];
     if (chosen === undefined) {
-      out.push(error(child(base, 'cniVersions'), `lists no version up to ${LATEST_CNI_VERSION}`, `include one of ${supported}`));
+      out.push(
+        error(
+          child(base, 'cniVersions'),
+          `lists no version up to ${LATEST_CNI_VERSION}`,
+          `include one of ${supported}`,
+        ),
+      );
       return undefined;
     }
     if (!isSupportedCniVersion(chosen)) {
-      out.push(error(child(base, 'cniVersions'), `the highest usable version here is ${chosen}, which Plexus does not support`, `include one of ${supported}`));
+      out.push(
+        error(
+          child(base, 'cniVersions'),
+          `the highest usable version here is ${chosen}, which Plexus does not support`,
+          `include one of ${supported}`,
+        ),
+      );
       return undefined;
     }
     return chosen;
@@ -217,7 +278,9 @@ function checkVersion(raw: Json, base: string, isList: boolean, out: Finding[]):
       error(
         vPath,
         `"${version}" is not a supported CNI version (supported: ${supported})`,
-        short !== undefined && isSupportedCniVersion(`${version}.0`) ? `write ${short}` : 'use "1.0.0" (every reference plugin here supports it)',
+        short !== undefined && isSupportedCniVersion(`${version}.0`)
+          ? `write ${short}`
+          : 'use "1.0.0" (every reference plugin here supports it)',
       ),
     );
     return undefined;
@@ -226,12 +289,23 @@ function checkVersion(raw: Json, base: string, isList: boolean, out: Finding[]):
 }
 
 /** `cniVersions`: undefined when absent or empty, null after an error. */
-function checkVersionList(raw: Json, base: string, isList: boolean, out: Finding[]): string[] | undefined | null {
+function checkVersionList(
+  raw: Json,
+  base: string,
+  isList: boolean,
+  out: Finding[],
+): string[] | undefined | null {
   const v = raw.cniVersions;
   if (v === undefined) return undefined;
   const path = child(base, 'cniVersions');
   if (!isList) {
-    out.push(warning(path, 'is only read for a plugin list; a single-plugin config ignores it', 'put the plugin in "plugins": [ … ], or remove "cniVersions"'));
+    out.push(
+      warning(
+        path,
+        'is only read for a plugin list; a single-plugin config ignores it',
+        'put the plugin in "plugins": [ … ], or remove "cniVersions"',
+      ),
+    );
     return undefined;
   }
   if (!Array.isArray(v)) {
@@ -261,7 +335,13 @@ function checkLibcniBool(raw: Json, key: string, base: string, out: Finding[]): 
   if (v === undefined || typeof v === 'boolean') return;
   const path = child(base, key);
   if (typeof v === 'string' && /^(true|false)$/i.test(v)) {
-    out.push(warning(path, `is the string "${v}"; libcni accepts it, but other runtimes expect a boolean`, `write ${v.toLowerCase()} without quotes`));
+    out.push(
+      warning(
+        path,
+        `is the string "${v}"; libcni accepts it, but other runtimes expect a boolean`,
+        `write ${v.toLowerCase()} without quotes`,
+      ),
+    );
     return;
   }
   out.push(typeError(path, 'boolean', v));

@@ -25,12 +25,31 @@
 import { child, error, warning, type Finding } from '../findings.ts';
 import { dns1123SubdomainProblem } from '../names.ts';
 import { cidrsOverlap } from '../net/ip.ts';
-import { optBool, optIfName, optIp, optMtu, optNetworkCidr, optString, type Json } from './fields.ts';
+import {
+  optBool,
+  optIfName,
+  optIp,
+  optMtu,
+  optNetworkCidr,
+  optString,
+  type Json,
+} from './fields.ts';
 
-export function checkPlexusOverlay(p: Json, path: string, overlayNetworks: ReadonlySet<string> | undefined, out: Finding[]): void {
+export function checkPlexusOverlay(
+  p: Json,
+  path: string,
+  overlayNetworks: ReadonlySet<string> | undefined,
+  out: Finding[],
+): void {
   const nPath = child(path, 'network');
   if (p.network === undefined) {
-    out.push(error(nPath, 'is required: it names the OverlayNetwork to attach to', 'add "network": "<OverlayNetwork name>"'));
+    out.push(
+      error(
+        nPath,
+        'is required: it names the OverlayNetwork to attach to',
+        'add "network": "<OverlayNetwork name>"',
+      ),
+    );
   } else {
     const network = optString(p, 'network', path, out);
     if (network !== undefined) {
@@ -38,13 +57,23 @@ export function checkPlexusOverlay(p: Json, path: string, overlayNetworks: Reado
       if (problem !== undefined) {
         out.push(error(nPath, `"${network}" is not an OverlayNetwork name: ${problem}`));
       } else if (overlayNetworks !== undefined && !overlayNetworks.has(network)) {
-        out.push(error(nPath, `OverlayNetwork "${network}" does not exist`, `create OverlayNetwork ${network} or correct the name`));
+        out.push(
+          error(
+            nPath,
+            `OverlayNetwork "${network}" does not exist`,
+            `create OverlayNetwork ${network} or correct the name`,
+          ),
+        );
       }
     }
   }
   if (p.ipam !== undefined) {
     out.push(
-      error(child(path, 'ipam'), "plexus-overlay takes no ipam: the OverlayNetwork's subnet on each node decides the pod's address", 'remove "ipam"; change the OverlayNetwork to change addressing'),
+      error(
+        child(path, 'ipam'),
+        "plexus-overlay takes no ipam: the OverlayNetwork's subnet on each node decides the pod's address",
+        'remove "ipam"; change the OverlayNetwork to change addressing',
+      ),
     );
   }
 }
@@ -60,10 +89,20 @@ export function checkVethToHost(p: Json, path: string, out: Finding[]): void {
   optMtu(p, path, out);
   if (service !== undefined && cluster !== undefined && cidrsOverlap(service, cluster)) {
     out.push(
-      warning(child(path, 'clusterCidr'), `${cluster.canonical} overlaps serviceCidr ${service.canonical}; Kubernetes needs them apart`, "use the cluster's --cluster-cidr and --service-cluster-ip-range values"),
+      warning(
+        child(path, 'clusterCidr'),
+        `${cluster.canonical} overlaps serviceCidr ${service.canonical}; Kubernetes needs them apart`,
+        "use the cluster's --cluster-cidr and --service-cluster-ip-range values",
+      ),
     );
   }
   if (p.ipam !== undefined) {
-    out.push(error(child(path, 'ipam'), "veth-to-host takes no ipam: the pod keeps the underlay address the previous plugin gave it", 'remove "ipam" (put it on the macvlan/ipvlan plugin before this one)'));
+    out.push(
+      error(
+        child(path, 'ipam'),
+        'veth-to-host takes no ipam: the pod keeps the underlay address the previous plugin gave it',
+        'remove "ipam" (put it on the macvlan/ipvlan plugin before this one)',
+      ),
+    );
   }
 }

@@ -17,7 +17,12 @@ export interface PluginCheckOptions {
 }
 
 /** Returns the plugin when its `type` is usable (other findings may still exist). */
-export function checkPlugin(p: unknown, path: string, opts: PluginCheckOptions, out: Finding[]): PluginConf | undefined {
+export function checkPlugin(
+  p: unknown,
+  path: string,
+  opts: PluginCheckOptions,
+  out: Finding[],
+): PluginConf | undefined {
   if (!isPlainObject(p)) {
     out.push(typeError(path, 'object', p));
     return undefined;
@@ -27,7 +32,8 @@ export function checkPlugin(p: unknown, path: string, opts: PluginCheckOptions, 
   const caps = optObject(p, 'capabilities', path, out);
   if (caps !== undefined) {
     for (const [k, v] of Object.entries(caps)) {
-      if (typeof v !== 'boolean') out.push(typeError(child(child(path, 'capabilities'), k), 'boolean', v));
+      if (typeof v !== 'boolean')
+        out.push(typeError(child(child(path, 'capabilities'), k), 'boolean', v));
     }
   }
   const runtimeConfig = optObject(p, 'runtimeConfig', path, out);
@@ -43,10 +49,17 @@ export function checkPlugin(p: unknown, path: string, opts: PluginCheckOptions, 
   } else if (kind === 'interface' || kind === 'unknown') {
     // Chained and standalone plugins ignore `ipam`, so only these read it.
     const before = out.length;
-    const ipamType = p.ipam === undefined ? undefined : checkIpam(p.ipam, child(path, 'ipam'), { capabilities: caps, runtimeConfig }, out);
+    const ipamType =
+      p.ipam === undefined
+        ? undefined
+        : checkIpam(p.ipam, child(path, 'ipam'), { capabilities: caps, runtimeConfig }, out);
     if (NEEDS_IPAM.has(type) && ipamType === undefined && out.length === before) {
       out.push(
-        error(child(path, 'ipam'), `${type} always runs an IPAM plugin, so it fails without one`, 'add "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.1.0.0/24"}]]} (or static/dhcp)'),
+        error(
+          child(path, 'ipam'),
+          `${type} always runs an IPAM plugin, so it fails without one`,
+          'add "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.1.0.0/24"}]]} (or static/dhcp)',
+        ),
       );
     }
     checkReferencePluginFields(type, p, path, out);
@@ -59,7 +72,9 @@ export function checkPlugin(p: unknown, path: string, opts: PluginCheckOptions, 
 function checkType(p: Json, path: string, out: Finding[]): string | undefined {
   const tPath = child(path, 'type');
   if (p.type === undefined) {
-    out.push(error(tPath, 'is required: it names the plugin binary to run', 'add "type", e.g. "macvlan"'));
+    out.push(
+      error(tPath, 'is required: it names the plugin binary to run', 'add "type", e.g. "macvlan"'),
+    );
     return undefined;
   }
   if (typeof p.type !== 'string') {
@@ -77,7 +92,7 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
     out.push(
       error(
         tPath,
-        'plexus is the node\'s own meta plugin (the node agent writes its config); a NetworkAttachmentDefinition cannot use it',
+        "plexus is the node's own meta plugin (the node agent writes its config); a NetworkAttachmentDefinition cannot use it",
         'use "plexus-overlay" with "network" to attach to an OverlayNetwork, or a plugin such as macvlan',
       ),
     );
@@ -85,7 +100,11 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
   }
   if (kind === 'ipam') {
     out.push(
-      error(tPath, `${type} is an IPAM plugin: it hands out addresses but creates no interface`, `put it inside an interface plugin: {"type": "macvlan", "master": "eth1", "ipam": {"type": "${type}", …}}`),
+      error(
+        tPath,
+        `${type} is an IPAM plugin: it hands out addresses but creates no interface`,
+        `put it inside an interface plugin: {"type": "macvlan", "master": "eth1", "ipam": {"type": "${type}", …}}`,
+      ),
     );
     return undefined;
   }

@@ -33,37 +33,141 @@ function property(config: string): void {
   expect(check(config)).toEqual(r);
 }
 
-const PLUGIN_TYPES = ['macvlan', 'ipvlan', 'bridge', 'vlan', 'host-device', 'ptp', 'tuning', 'portmap', 'bandwidth', 'sbr', 'firewall', 'loopback', 'plexus-overlay', 'veth-to-host', 'plexus', 'host-local', 'sriov'];
-const FIELD_NAMES = [
-  'master', 'mode', 'mtu', 'mac', 'bridge', 'isGateway', 'vlan', 'vlanTrunk', 'vlanId', 'device', 'hwaddr', 'kernelpath', 'pciBusID', 'ipMasq',
-  'sysctl', 'snat', 'markMasqBit', 'ingressRate', 'ingressBurst', 'egressRate', 'egressBurst', 'network', 'hostInterface', 'hostIP',
-  'serviceCidr', 'clusterCidr', 'routeToHost', 'capabilities', 'runtimeConfig', 'args', 'dns', 'name', 'cniVersion',
+const PLUGIN_TYPES = [
+  'macvlan',
+  'ipvlan',
+  'bridge',
+  'vlan',
+  'host-device',
+  'ptp',
+  'tuning',
+  'portmap',
+  'bandwidth',
+  'sbr',
+  'firewall',
+  'loopback',
+  'plexus-overlay',
+  'veth-to-host',
+  'plexus',
+  'host-local',
+  'sriov',
 ];
-const IPAM_FIELDS = ['type', 'subnet', 'rangeStart', 'rangeEnd', 'gateway', 'ranges', 'routes', 'addresses', 'dns', 'dataDir'];
+const FIELD_NAMES = [
+  'master',
+  'mode',
+  'mtu',
+  'mac',
+  'bridge',
+  'isGateway',
+  'vlan',
+  'vlanTrunk',
+  'vlanId',
+  'device',
+  'hwaddr',
+  'kernelpath',
+  'pciBusID',
+  'ipMasq',
+  'sysctl',
+  'snat',
+  'markMasqBit',
+  'ingressRate',
+  'ingressBurst',
+  'egressRate',
+  'egressBurst',
+  'network',
+  'hostInterface',
+  'hostIP',
+  'serviceCidr',
+  'clusterCidr',
+  'routeToHost',
+  'capabilities',
+  'runtimeConfig',
+  'args',
+  'dns',
+  'name',
+  'cniVersion',
+];
+const IPAM_FIELDS = [
+  'type',
+  'subnet',
+  'rangeStart',
+  'rangeEnd',
+  'gateway',
+  'ranges',
+  'routes',
+  'addresses',
+  'dns',
+  'dataDir',
+];
 
 /** Values that look like what the fields hold, plus anything at all. */
 const fieldValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom('10.1.0.0/24', '10.1.0.7/24', 'fd00::/64', '10.1.0.5', 'fd00::1', 'eth1', 'l2', 'bridge', '02:00:00:00:00:01', '0000:03:00.1', 'blue', ''),
+  fc.constantFrom(
+    '10.1.0.0/24',
+    '10.1.0.7/24',
+    'fd00::/64',
+    '10.1.0.5',
+    'fd00::1',
+    'eth1',
+    'l2',
+    'bridge',
+    '02:00:00:00:00:01',
+    '0000:03:00.1',
+    'blue',
+    '',
+  ),
   fc.integer({ min: -10, max: 70_000 }),
-  fc.array(fc.array(fc.record({ subnet: fc.constantFrom('10.1.0.0/24', '10.1.0.0/31', 'fd00::/64', 'x'), rangeStart: fc.constantFrom('10.1.0.9', '10.2.0.1', 'fd00::9') }, { requiredKeys: ['subnet'] }), { maxLength: 3 }), { maxLength: 3 }),
+  fc.array(
+    fc.array(
+      fc.record(
+        {
+          subnet: fc.constantFrom('10.1.0.0/24', '10.1.0.0/31', 'fd00::/64', 'x'),
+          rangeStart: fc.constantFrom('10.1.0.9', '10.2.0.1', 'fd00::9'),
+        },
+        { requiredKeys: ['subnet'] },
+      ),
+      { maxLength: 3 },
+    ),
+    { maxLength: 3 },
+  ),
 );
 
-const ipamArb = fc.dictionary(fc.constantFrom(...IPAM_FIELDS), fieldValue, { maxKeys: 6 }).map((d) => ({ type: 'host-local', ...d }));
+const ipamArb = fc
+  .dictionary(fc.constantFrom(...IPAM_FIELDS), fieldValue, { maxKeys: 6 })
+  .map((d) => ({ type: 'host-local', ...d }));
 const pluginArb = fc
-  .record({ type: fc.constantFrom(...PLUGIN_TYPES), fields: fc.dictionary(fc.constantFrom(...FIELD_NAMES), fieldValue, { maxKeys: 6 }), ipam: fc.option(fc.oneof(ipamArb, fc.constantFrom({ type: 'static', addresses: [{ address: '10.1.1.0/24' }] }, {})), { nil: undefined }) })
-  .map(({ type, fields, ipam }) => (ipam === undefined ? { ...fields, type } : { ...fields, type, ipam }));
+  .record({
+    type: fc.constantFrom(...PLUGIN_TYPES),
+    fields: fc.dictionary(fc.constantFrom(...FIELD_NAMES), fieldValue, { maxKeys: 6 }),
+    ipam: fc.option(
+      fc.oneof(
+        ipamArb,
+        fc.constantFrom({ type: 'static', addresses: [{ address: '10.1.1.0/24' }] }, {}),
+      ),
+      { nil: undefined },
+    ),
+  })
+  .map(({ type, fields, ipam }) =>
+    ipam === undefined ? { ...fields, type } : { ...fields, type, ipam },
+  );
 const configArb = fc.oneof(
   pluginArb.map((p) => ({ cniVersion: '1.0.0', ...p })),
-  fc.record({ cniVersion: fc.constantFrom('1.0.0', '0.3.1', '1.1.0'), name: fc.constantFrom('n', ''), plugins: fc.array(pluginArb, { maxLength: 4 }) }),
+  fc.record({
+    cniVersion: fc.constantFrom('1.0.0', '0.3.1', '1.1.0'),
+    name: fc.constantFrom('n', ''),
+    plugins: fc.array(pluginArb, { maxLength: 4 }),
+  }),
 );
 
 type Path = (string | number)[];
 
 function pathsOf(v: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push([...prefix, i], ...pathsOf(x, [...prefix, i])));
-  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) out.push([...prefix, k], ...pathsOf(x, [...prefix, k]));
+  if (Array.isArray(v))
+    v.forEach((x, i) => out.push([...prefix, i], ...pathsOf(x, [...prefix, i])));
+  else if (typeof v === 'object' && v !== null)
+    for (const [k, x] of Object.entries(v)) out.push([...prefix, k], ...pathsOf(x, [...prefix, k]));
   return out;
 }
 
@@ -103,15 +207,23 @@ function garble(v: unknown, how: number): unknown {
 describe('checkNadConfig properties', () => {
   it('never throws on random strings', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), property), { numRuns: 500 });
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), property), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), property), {
+      numRuns: 300,
+    });
   });
 
   it('never throws on random JSON values', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => property(JSON.stringify(v) ?? '')), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => property(JSON.stringify(v) ?? '')),
+      { numRuns: 500 },
+    );
   });
 
   it('never throws on random config-shaped objects', () => {
-    fc.assert(fc.property(configArb, (c) => property(JSON.stringify(c))), { numRuns: 800 });
+    fc.assert(
+      fc.property(configArb, (c) => property(JSON.stringify(c))),
+      { numRuns: 800 },
+    );
   });
 
   // Every (example, path into it) pair, so mutations can hit any field.
@@ -122,16 +234,38 @@ describe('checkNadConfig properties', () => {
   const withPath = fc.constantFrom(...targets);
 
   it('never throws when a key is dropped from a valid config', () => {
-    fc.assert(fc.property(withPath, ({ ex, path }) => property(JSON.stringify(mutateAt(ex, path, () => undefined)))), { numRuns: 300 });
+    fc.assert(
+      fc.property(withPath, ({ ex, path }) =>
+        property(JSON.stringify(mutateAt(ex, path, () => undefined))),
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('never throws when a value changes type', () => {
-    fc.assert(fc.property(withPath, fc.jsonValue({ maxDepth: 2 }), ({ ex, path }, v) => property(JSON.stringify(mutateAt(ex, path, () => v ?? null)))), { numRuns: 400 });
+    fc.assert(
+      fc.property(withPath, fc.jsonValue({ maxDepth: 2 }), ({ ex, path }, v) =>
+        property(JSON.stringify(mutateAt(ex, path, () => v ?? null))),
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('never throws, and finds the problem, when a CIDR or IP is garbled', () => {
-    const ADDRESS_KEYS = ['subnet', 'rangeStart', 'rangeEnd', 'gateway', 'dst', 'gw', 'address', 'serviceCidr', 'clusterCidr'];
-    const addressy = fc.constantFrom(...targets.filter(({ path }) => ADDRESS_KEYS.includes(String(path[path.length - 1]))));
+    const ADDRESS_KEYS = [
+      'subnet',
+      'rangeStart',
+      'rangeEnd',
+      'gateway',
+      'dst',
+      'gw',
+      'address',
+      'serviceCidr',
+      'clusterCidr',
+    ];
+    const addressy = fc.constantFrom(
+      ...targets.filter(({ path }) => ADDRESS_KEYS.includes(String(path[path.length - 1]))),
+    );
     fc.assert(
       fc.property(addressy, fc.nat(), ({ ex, path }, how) => {
         const config = JSON.stringify(mutateAt(ex, path, (old) => garble(old, how)));
@@ -144,7 +278,9 @@ describe('checkNadConfig properties', () => {
   });
 
   it('never throws when the string is truncated', () => {
-    const cut = fc.constantFrom(...CNI_CONFIG_EXAMPLES.map((e) => e.config)).chain((c) => fc.record({ c: fc.constant(c), n: fc.integer({ min: 0, max: c.length }) }));
+    const cut = fc
+      .constantFrom(...CNI_CONFIG_EXAMPLES.map((e) => e.config))
+      .chain((c) => fc.record({ c: fc.constant(c), n: fc.integer({ min: 0, max: c.length }) }));
     fc.assert(
       fc.property(cut, ({ c, n }) => {
         const text = c.slice(0, n);

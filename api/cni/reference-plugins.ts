@@ -21,12 +21,20 @@ type FieldCheck = (p: Json, path: string, out: Finding[]) => void;
 
 const MAX_UINT64_SAFE = Number.MAX_SAFE_INTEGER; // JSON numbers beyond this lose precision in JS anyway
 
-function optEnum(p: Json, key: string, path: string, out: Finding[], allowed: readonly string[]): void {
+function optEnum(
+  p: Json,
+  key: string,
+  path: string,
+  out: Finding[],
+  allowed: readonly string[],
+): void {
   const v = optString(p, key, path, out);
   // "" is Go's zero value: the plugins take it as their default.
   if (v === undefined || v === '' || allowed.includes(v)) return;
   const lower = v.toLowerCase();
-  const fix = allowed.includes(lower) ? `write "${lower}" in lower case` : `use one of: ${allowed.join(', ')}`;
+  const fix = allowed.includes(lower)
+    ? `write "${lower}" in lower case`
+    : `use one of: ${allowed.join(', ')}`;
   out.push(error(child(path, key), `"${v}" is not one of ${allowed.join(', ')}`, fix));
 }
 
@@ -84,7 +92,9 @@ function checkVlanTrunk(t: unknown, path: string, out: Finding[]): void {
     const missing = t.minID === undefined ? 'minID' : 'maxID';
     out.push(error(child(path, missing), 'minID and maxID go together', `add "${missing}"`));
   } else if (min !== undefined && max !== undefined && min > max) {
-    out.push(error(child(path, 'minID'), `${min} is greater than maxID ${max}`, 'swap minID and maxID'));
+    out.push(
+      error(child(path, 'minID'), `${min} is greater than maxID ${max}`, 'swap minID and maxID'),
+    );
   } else if (id === undefined && t.id === undefined && t.minID === undefined) {
     out.push(error(path, 'sets no VLAN', 'add "id", or "minID" and "maxID"'));
   }
@@ -93,7 +103,13 @@ function checkVlanTrunk(t: unknown, path: string, out: Finding[]): void {
 const vlan: FieldCheck = (p, path, out) => {
   const master = optIfName(p, 'master', path, out);
   if (master === undefined && (p.master === undefined || p.master === '')) {
-    out.push(error(child(path, 'master'), 'is required: it names the host interface the VLAN sits on', 'add "master": "eth1"'));
+    out.push(
+      error(
+        child(path, 'master'),
+        'is required: it names the host interface the VLAN sits on',
+        'add "master": "eth1"',
+      ),
+    );
   }
   if (p.vlanId === undefined) {
     out.push(error(child(path, 'vlanId'), 'is required', 'add "vlanId" (0–4094)'));
@@ -108,15 +124,33 @@ const PCI_ADDRESS = /^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/;
 const PCI_SHORT = /^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/;
 
 const hostDevice: FieldCheck = (p, path, out) => {
-  const selectors = ['device', 'hwaddr', 'kernelpath', 'pciBusID'].filter((k) => p[k] !== undefined && p[k] !== '');
+  const selectors = ['device', 'hwaddr', 'kernelpath', 'pciBusID'].filter(
+    (k) => p[k] !== undefined && p[k] !== '',
+  );
   optIfName(p, 'device', path, out);
   const hwaddr = optString(p, 'hwaddr', path, out);
   if (hwaddr !== undefined && hwaddr !== '' && parseMac(hwaddr) === undefined) {
-    out.push(error(child(path, 'hwaddr'), `"${hwaddr}" is not a MAC address`, 'write six hex pairs, e.g. 52:54:00:12:34:56'));
+    out.push(
+      error(
+        child(path, 'hwaddr'),
+        `"${hwaddr}" is not a MAC address`,
+        'write six hex pairs, e.g. 52:54:00:12:34:56',
+      ),
+    );
   }
   const kernelpath = optString(p, 'kernelpath', path, out);
-  if (kernelpath !== undefined && kernelpath !== '' && (!kernelpath.startsWith('/sys/devices/') || kernelpath.split('/').includes('..'))) {
-    out.push(error(child(path, 'kernelpath'), `"${kernelpath}" must be an absolute path under /sys/devices/`, 'e.g. "/sys/devices/pci0000:00/0000:00:19.0"'));
+  if (
+    kernelpath !== undefined &&
+    kernelpath !== '' &&
+    (!kernelpath.startsWith('/sys/devices/') || kernelpath.split('/').includes('..'))
+  ) {
+    out.push(
+      error(
+        child(path, 'kernelpath'),
+        `"${kernelpath}" must be an absolute path under /sys/devices/`,
+        'e.g. "/sys/devices/pci0000:00/0000:00:19.0"',
+      ),
+    );
   }
   const pci = optString(p, 'pciBusID', path, out);
   if (pci !== undefined && pci !== '' && !PCI_ADDRESS.test(pci)) {
@@ -124,15 +158,25 @@ const hostDevice: FieldCheck = (p, path, out) => {
       error(
         child(path, 'pciBusID'),
         `"${pci}" is not a PCI address (domain:bus:device.function)`,
-        PCI_SHORT.test(pci) ? `add the domain: "0000:${pci}"` : 'write it as shown by lspci -D, e.g. "0000:03:00.1"',
+        PCI_SHORT.test(pci)
+          ? `add the domain: "0000:${pci}"`
+          : 'write it as shown by lspci -D, e.g. "0000:03:00.1"',
       ),
     );
   }
   // Multus passes an SR-IOV device in runtimeConfig.deviceID (capability deviceID).
   const runtimeConfig = isPlainObject(p.runtimeConfig) ? p.runtimeConfig : undefined;
-  const fromRuntime = (isPlainObject(p.capabilities) && p.capabilities.deviceID === true) || typeof runtimeConfig?.deviceID === 'string';
+  const fromRuntime =
+    (isPlainObject(p.capabilities) && p.capabilities.deviceID === true) ||
+    typeof runtimeConfig?.deviceID === 'string';
   if (selectors.length === 0 && !fromRuntime) {
-    out.push(error(path, 'host-device needs the device to move into the pod', 'set exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"'));
+    out.push(
+      error(
+        path,
+        'host-device needs the device to move into the pod',
+        'set exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"',
+      ),
+    );
   } else if (selectors.length > 1) {
     out.push(
       error(
@@ -162,7 +206,13 @@ const tuning: FieldCheck = (p, path, out) => {
     if (typeof value !== 'string') out.push(typeError(kPath, 'string', value));
     // tuning refuses anything outside /proc/sys/net (it turns dots into slashes).
     if (!/^net[./]/.test(key)) {
-      out.push(error(kPath, `"${key}" is not a network sysctl; tuning only sets net.* keys`, 'remove it, or set it on the node instead'));
+      out.push(
+        error(
+          kPath,
+          `"${key}" is not a network sysctl; tuning only sets net.* keys`,
+          'remove it, or set it on the node instead',
+        ),
+      );
     }
   }
 };
@@ -180,7 +230,11 @@ const portmap: FieldCheck = (p, path, out) => {
   const caps = isPlainObject(p.capabilities) ? p.capabilities : undefined;
   if (caps?.portMappings !== true) {
     out.push(
-      warning(child(path, 'capabilities'), 'portmap does nothing without the portMappings capability: the runtime only passes port mappings to plugins that ask', 'add "capabilities": {"portMappings": true}'),
+      warning(
+        child(path, 'capabilities'),
+        'portmap does nothing without the portMappings capability: the runtime only passes port mappings to plugins that ask',
+        'add "capabilities": {"portMappings": true}',
+      ),
     );
   }
 };
@@ -198,10 +252,15 @@ const bandwidth: FieldCheck = (p, path, out) => {
     const rate = optInt(p, rateKey, path, out, 0, MAX_UINT64_SAFE);
     const burst = optInt(p, burstKey, path, out, 0, MAX_UINT64_SAFE);
     if (burst !== undefined && burst > MAX_BURST_BITS) {
-      out.push(error(child(path, burstKey), `burst cannot be more than 4 GB (${MAX_BURST_BITS} bits)`));
+      out.push(
+        error(child(path, burstKey), `burst cannot be more than 4 GB (${MAX_BURST_BITS} bits)`),
+      );
     }
     // A key that was present but invalid already has its finding.
-    if ((p[rateKey] !== undefined && rate === undefined) || (p[burstKey] !== undefined && burst === undefined)) {
+    if (
+      (p[rateKey] !== undefined && rate === undefined) ||
+      (p[burstKey] !== undefined && burst === undefined)
+    ) {
       any = true;
       continue;
     }
@@ -209,9 +268,21 @@ const bandwidth: FieldCheck = (p, path, out) => {
     const b = burst ?? 0;
     if (r !== 0 || b !== 0) any = true;
     if (r === 0 && b !== 0) {
-      out.push(error(child(path, rateKey), `must be set when ${burstKey} is set`, `add "${rateKey}" in bits per second`));
+      out.push(
+        error(
+          child(path, rateKey),
+          `must be set when ${burstKey} is set`,
+          `add "${rateKey}" in bits per second`,
+        ),
+      );
     } else if (b === 0 && r !== 0) {
-      out.push(error(child(path, burstKey), `must be set when ${rateKey} is set`, `add "${burstKey}" in bits`));
+      out.push(
+        error(
+          child(path, burstKey),
+          `must be set when ${rateKey} is set`,
+          `add "${burstKey}" in bits`,
+        ),
+      );
     }
   }
   const shaped = optArray(p, 'shapedSubnets', path, out);
@@ -223,11 +294,23 @@ const bandwidth: FieldCheck = (p, path, out) => {
     list?.forEach((c, i) => checkNetworkCidr(c, child(child(path, key), i), out));
   }
   if (shaped !== undefined && shaped.length > 0 && unshaped !== undefined && unshaped.length > 0) {
-    out.push(error(child(path, 'unshapedSubnets'), 'cannot be used together with shapedSubnets', 'keep one of the two lists'));
+    out.push(
+      error(
+        child(path, 'unshapedSubnets'),
+        'cannot be used together with shapedSubnets',
+        'keep one of the two lists',
+      ),
+    );
   }
   const caps = isPlainObject(p.capabilities) ? p.capabilities : undefined;
   if (!any && caps?.bandwidth !== true) {
-    out.push(warning(path, 'bandwidth sets no limit: no rates and no bandwidth capability', 'set ingressRate/ingressBurst or egressRate/egressBurst, or add "capabilities": {"bandwidth": true}'));
+    out.push(
+      warning(
+        path,
+        'bandwidth sets no limit: no rates and no bandwidth capability',
+        'set ingressRate/ingressBurst or egressRate/egressBurst, or add "capabilities": {"bandwidth": true}',
+      ),
+    );
   }
 };
 
@@ -244,6 +327,11 @@ const CHECKS: Readonly<Record<string, FieldCheck>> = {
 };
 
 /** Checks the type-specific fields of a reference plugin; other types pass. */
-export function checkReferencePluginFields(type: string, p: Json, path: string, out: Finding[]): void {
+export function checkReferencePluginFields(
+  type: string,
+  p: Json,
+  path: string,
+  out: Finding[],
+): void {
   if (Object.hasOwn(CHECKS, type)) (CHECKS[type] as FieldCheck)(p, path, out);
 }

@@ -3,13 +3,22 @@ import type { Finding } from '../findings.ts';
 import { checkNadConfig, type NadConfigOptions, type NadConfigResult } from './nad-config.ts';
 
 /** Checks a single-plugin config built from `plugin` (cniVersion 1.0.0 added). */
-export function single(plugin: Record<string, unknown>, opts: Partial<NadConfigOptions> = {}): NadConfigResult {
-  return checkNadConfig(JSON.stringify({ cniVersion: '1.0.0', ...plugin }), { nadName: 'net', ...opts });
+export function single(
+  plugin: Record<string, unknown>,
+  opts: Partial<NadConfigOptions> = {},
+): NadConfigResult {
+  return checkNadConfig(JSON.stringify({ cniVersion: '1.0.0', ...plugin }), {
+    nadName: 'net',
+    ...opts,
+  });
 }
 
 /** Checks a conflist built from `plugins`. */
 export function list(plugins: unknown[], opts: Partial<NadConfigOptions> = {}): NadConfigResult {
-  return checkNadConfig(JSON.stringify({ cniVersion: '1.0.0', name: 'net', plugins }), { nadName: 'net', ...opts });
+  return checkNadConfig(JSON.stringify({ cniVersion: '1.0.0', name: 'net', plugins }), {
+    nadName: 'net',
+    ...opts,
+  });
 }
 
 export function errorFields(r: NadConfigResult | Finding[]): string[] {

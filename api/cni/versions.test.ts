@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareCniVersions, isSupportedCniVersion, negotiateCniVersion, parseCniVersion, SUPPORTED_CNI_VERSIONS } from './versions.ts';
+import {
+  compareCniVersions,
+  isSupportedCniVersion,
+  negotiateCniVersion,
+  parseCniVersion,
+  SUPPORTED_CNI_VERSIONS,
+} from './versions.ts';
 
 // What the reference plugins v1.1.1 report for VERSION.
 const REFERENCE_1_1_1 = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0'];
@@ -9,7 +15,18 @@ describe('isSupportedCniVersion', () => {
     for (const v of SUPPORTED_CNI_VERSIONS) expect(isSupportedCniVersion(v)).toBe(true);
   });
   it('rejects older, newer, short and non-string versions', () => {
-    for (const v of ['0.1.0', '0.2.0', '1.2.0', '1.0', '1.0.0 ', 'v1.0.0', '', 1, null, undefined]) {
+    for (const v of [
+      '0.1.0',
+      '0.2.0',
+      '1.2.0',
+      '1.0',
+      '1.0.0 ',
+      'v1.0.0',
+      '',
+      1,
+      null,
+      undefined,
+    ]) {
       expect(isSupportedCniVersion(v), String(v)).toBe(false);
     }
   });
@@ -18,7 +35,8 @@ describe('isSupportedCniVersion', () => {
 describe('parseCniVersion', () => {
   it('parses x.y.z and nothing else', () => {
     expect(parseCniVersion('1.10.0')).toEqual([1, 10, 0]);
-    for (const v of ['1.0', '01.0.0', '1.0.0-rc1', 'a.b.c', '']) expect(parseCniVersion(v), v).toBeUndefined();
+    for (const v of ['1.0', '01.0.0', '1.0.0-rc1', 'a.b.c', ''])
+      expect(parseCniVersion(v), v).toBeUndefined();
   });
 });
 

@@ -44,7 +44,10 @@ export function compareCniVersions(a: string, b: string): number {
  * that the plugin reports in VERSION, and that Plexus itself supports. The
  * reference plugins here (v1.1.1) stop at 1.0.0, so a 1.1.0 network config is
  * sent to them as 1.0.0. Undefined when there is no common version. */
-export function negotiateCniVersion(requested: string, pluginSupports: readonly string[]): string | undefined {
+export function negotiateCniVersion(
+  requested: string,
+  pluginSupports: readonly string[],
+): string | undefined {
   if (parseCniVersion(requested) === undefined) return undefined;
   let best: string | undefined;
   for (const v of pluginSupports) {

@@ -8,8 +8,12 @@ describe('toStructuralSchema', () => {
       metadata: Type.Object({ name: Type.String() }, { description: 'meta' }),
       spec: Type.Object(
         {
-          labels: Type.Record(Type.String(), Type.String({ description: 'v' }), { description: 'a map' }),
-          list: Type.Array(Type.Object({ a: Type.Integer({ description: 'a' }) }), { description: 'l' }),
+          labels: Type.Record(Type.String(), Type.String({ description: 'v' }), {
+            description: 'a map',
+          }),
+          list: Type.Array(Type.Object({ a: Type.Integer({ description: 'a' }) }), {
+            description: 'l',
+          }),
           opt: Type.Optional(Type.Boolean({ description: 'o', default: false })),
         },
         { description: 's', 'x-kubernetes-validations': [{ rule: 'true', message: 'm' }] },
@@ -17,8 +21,16 @@ describe('toStructuralSchema', () => {
     });
     const s = toStructuralSchema(schema) as { properties: Record<string, Record<string, unknown>> };
     expect(s.properties['metadata']).toEqual({ type: 'object' });
-    const spec = s.properties['spec'] as { properties: Record<string, Record<string, unknown>>; required: string[]; 'x-kubernetes-validations': unknown };
-    expect(spec.properties['labels']).toEqual({ type: 'object', description: 'a map', additionalProperties: { type: 'string', description: 'v' } });
+    const spec = s.properties['spec'] as {
+      properties: Record<string, Record<string, unknown>>;
+      required: string[];
+      'x-kubernetes-validations': unknown;
+    };
+    expect(spec.properties['labels']).toEqual({
+      type: 'object',
+      description: 'a map',
+      additionalProperties: { type: 'string', description: 'v' },
+    });
     expect(spec.required).toEqual(['labels', 'list']);
     expect(spec['x-kubernetes-validations']).toEqual([{ rule: 'true', message: 'm' }]);
     expect(JSON.stringify(s)).not.toContain('patternProperties');
@@ -37,10 +49,22 @@ describe('toStructuralSchema', () => {
       schema: Type.Object({ spec: Type.Object({}, { description: 'd' }) }),
       statusSubresource: true,
       printerColumns: [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
-    }) as { metadata: { name: string }; spec: { names: Record<string, unknown>; scope: string; versions: Record<string, unknown>[] } };
+    }) as {
+      metadata: { name: string };
+      spec: { names: Record<string, unknown>; scope: string; versions: Record<string, unknown>[] };
+    };
     expect(crd.metadata.name).toBe('things.example.dev');
-    expect(crd.spec.names).toEqual({ kind: 'Thing', listKind: 'ThingList', plural: 'things', singular: 'thing', shortNames: ['th'], categories: ['plexus'] });
+    expect(crd.spec.names).toEqual({
+      kind: 'Thing',
+      listKind: 'ThingList',
+      plural: 'things',
+      singular: 'thing',
+      shortNames: ['th'],
+      categories: ['plexus'],
+    });
     expect(crd.spec.versions[0]?.['subresources']).toEqual({ status: {} });
-    expect(crd.spec.versions[0]?.['additionalPrinterColumns']).toEqual([{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }]);
+    expect(crd.spec.versions[0]?.['additionalPrinterColumns']).toEqual([
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ]);
   });
 });

@@ -70,6 +70,7 @@ export const CRD_SOURCES: readonly CrdSource[] = [
 /** File name → YAML text, as crds/ should hold them. */
 export function renderedCrdFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const src of CRD_SOURCES) files[`${src.group}_${src.plural}.yaml`] = renderCrdYaml(buildCrd(src));
+  for (const src of CRD_SOURCES)
+    files[`${src.group}_${src.plural}.yaml`] = renderCrdYaml(buildCrd(src));
   return files;
 }

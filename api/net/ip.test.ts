@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { cidrContainsCidr, cidrContainsIp, cidrsOverlap, cidrSize, isCanonical, isMulticastMac, parseCidr, parseIp, parseMac } from './ip.ts';
+import {
+  cidrContainsCidr,
+  cidrContainsIp,
+  cidrsOverlap,
+  cidrSize,
+  isCanonical,
+  isMulticastMac,
+  parseCidr,
+  parseIp,
+  parseMac,
+} from './ip.ts';
 
 describe('parseIp', () => {
   it('accepts dotted quads and IPv6', () => {
@@ -13,7 +23,22 @@ describe('parseIp', () => {
     expect(parseIp('::ffff:1.2.3.4')?.family).toBe(6);
   });
   it('rejects short, hex and zoned forms the kernel would not take', () => {
-    for (const bad of ['10.1', '0x0a.0.0.1', '10.0.0.256', 'fe80::1%eth0', '', 'abc', '1.2.3.4 ', '010.0.0.1', '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.-4', 'fd00::g']) {
+    for (const bad of [
+      '10.1',
+      '0x0a.0.0.1',
+      '10.0.0.256',
+      'fe80::1%eth0',
+      '',
+      'abc',
+      '1.2.3.4 ',
+      '010.0.0.1',
+      '1.2.3.4.5',
+      '1..2.3',
+      '.1.2.3',
+      '1.2.3.',
+      '1.2.3.-4',
+      'fd00::g',
+    ]) {
       expect(parseIp(bad), bad).toBeUndefined();
     }
   });
@@ -29,7 +54,14 @@ describe('parseCidr', () => {
     expect(v6 && isCanonical(v6)).toBe(true);
   });
   it('rejects bad prefixes', () => {
-    for (const bad of ['10.0.0.0/33', '10.0.0.0/', '10.0.0.0/08', '10.0.0.0', '10.0.0.0/8/8', 'fd00::/129']) {
+    for (const bad of [
+      '10.0.0.0/33',
+      '10.0.0.0/',
+      '10.0.0.0/08',
+      '10.0.0.0',
+      '10.0.0.0/8/8',
+      'fd00::/129',
+    ]) {
       expect(parseCidr(bad), bad).toBeUndefined();
     }
   });
@@ -83,10 +115,16 @@ describe('parsers agree with ipaddr.js on generated input', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.constantFrom(':', '-'), (bytes, sep) => {
-        const text = [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(sep);
-        expect(parseMac(text)?.bytes).toEqual([...bytes]);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 6, maxLength: 6 }),
+        fc.constantFrom(':', '-'),
+        (bytes, sep) => {
+          const text = [...bytes]
+            .map((b) => b.toString(16).padStart(2, '0').toUpperCase())
+            .join(sep);
+          expect(parseMac(text)?.bytes).toEqual([...bytes]);
+        },
+      ),
     );
   });
 });

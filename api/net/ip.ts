@@ -149,7 +149,11 @@ export function cidrContainsIp(cidr: Cidr, ip: IpAddress): boolean {
 
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrContainsCidr(outer: Cidr, inner: Cidr): boolean {
-  return outer.family === inner.family && inner.network >= outer.network && inner.broadcast <= outer.broadcast;
+  return (
+    outer.family === inner.family &&
+    inner.network >= outer.network &&
+    inner.broadcast <= outer.broadcast
+  );
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
@@ -160,7 +164,6 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 export function cidrSize(cidr: Cidr): bigint {
   return cidr.broadcast - cidr.network + 1n;
 }
-
 
 export interface Mac {
   bytes: number[];

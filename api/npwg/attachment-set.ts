@@ -33,7 +33,9 @@ const FALLBACK_TUNNELS: ReadonlySet<string> = new Set([
 
 function describe(e: AttachmentEntry): string {
   const a = e.attachment;
-  return e.isDefaultNetwork === true ? `the default network ${a.namespace}/${a.name}` : `element ${a.index} (${a.namespace}/${a.name})`;
+  return e.isDefaultNetwork === true
+    ? `the default network ${a.namespace}/${a.name}`
+    : `element ${a.index} (${a.namespace}/${a.name})`;
 }
 
 function isWildcardHost(ip: string | undefined): boolean {
@@ -42,13 +44,21 @@ function isWildcardHost(ip: string | undefined): boolean {
 
 /** Adds the findings for conflicts between entries. `clusterInterface` is
  * the cluster network's interface when no default-network entry is given. */
-export function checkAttachmentSet(entries: readonly AttachmentEntry[], clusterInterface: string, findings: Finding[]): void {
+export function checkAttachmentSet(
+  entries: readonly AttachmentEntry[],
+  clusterInterface: string,
+  findings: Finding[],
+): void {
   checkInterfaces(entries, clusterInterface, findings);
   checkDefaultRoutes(entries, findings);
   checkHostPorts(entries, findings);
 }
 
-function checkInterfaces(entries: readonly AttachmentEntry[], clusterInterface: string, findings: Finding[]): void {
+function checkInterfaces(
+  entries: readonly AttachmentEntry[],
+  clusterInterface: string,
+  findings: Finding[],
+): void {
   const owners = new Map<string, AttachmentEntry>();
   let hasDefault = false;
   for (const e of entries) if (e.isDefaultNetwork === true) hasDefault = true;
@@ -57,16 +67,32 @@ function checkInterfaces(entries: readonly AttachmentEntry[], clusterInterface: 
     const name = a.interface;
     const at = a.interfaceRequested ? child(e.field, 'interface') : e.field;
     if (name === ALWAYS_PRESENT) {
-      findings.push(error(at, '"lo" is the loopback device every pod already has', 'choose another interface name'));
+      findings.push(
+        error(
+          at,
+          '"lo" is the loopback device every pod already has',
+          'choose another interface name',
+        ),
+      );
       continue;
     }
     if (FALLBACK_TUNNELS.has(name)) {
       findings.push(
-        warning(at, `${show(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`, 'choose another interface name'),
+        warning(
+          at,
+          `${show(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`,
+          'choose another interface name',
+        ),
       );
     }
     if (!hasDefault && name === clusterInterface) {
-      findings.push(error(at, `${show(name)} is the cluster network's interface`, 'choose another interface name, e.g. "net1"'));
+      findings.push(
+        error(
+          at,
+          `${show(name)} is the cluster network's interface`,
+          'choose another interface name, e.g. "net1"',
+        ),
+      );
       continue;
     }
     const owner = owners.get(name);
@@ -78,7 +104,13 @@ function checkInterfaces(entries: readonly AttachmentEntry[], clusterInterface: 
     if (a.interfaceRequested && !o.interfaceRequested) {
       // Cannot happen in order (generated names are unique and come from the
       // index), kept for entries passed in any order.
-      findings.push(error(at, `${show(name)} is the name generated for ${describe(owner)}`, 'choose another interface name'));
+      findings.push(
+        error(
+          at,
+          `${show(name)} is the name generated for ${describe(owner)}`,
+          'choose another interface name',
+        ),
+      );
     } else if (!a.interfaceRequested && o.interfaceRequested) {
       // Report at the requested name: that is the one the user can change.
       findings.push(
@@ -89,7 +121,13 @@ function checkInterfaces(entries: readonly AttachmentEntry[], clusterInterface: 
         ),
       );
     } else {
-      findings.push(error(at, `interface ${show(name)} is already used by ${describe(owner)}`, 'give each attachment its own interface name'));
+      findings.push(
+        error(
+          at,
+          `interface ${show(name)} is already used by ${describe(owner)}`,
+          'give each attachment its own interface name',
+        ),
+      );
     }
   }
 }
@@ -137,7 +175,9 @@ function checkHostPorts(entries: readonly AttachmentEntry[], findings: Finding[]
         bindings.set(key, [here]);
         continue;
       }
-      const clash = list.find((b) => isWildcardHost(b.hostIP) || isWildcardHost(m.hostIP) || b.hostIP === m.hostIP);
+      const clash = list.find(
+        (b) => isWildcardHost(b.hostIP) || isWildcardHost(m.hostIP) || b.hostIP === m.hostIP,
+      );
       if (clash !== undefined) {
         findings.push(
           error(

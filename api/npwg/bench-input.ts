@@ -26,7 +26,12 @@ export const BENCH_NETWORKS_ANNOTATION = JSON.stringify([
       { containerPort: 8080, hostPort: 18080, protocol: 'TCP' },
       { containerPort: 5353, hostPort: 15353, protocol: 'udp', hostIP: '10.0.0.12' },
     ],
-    bandwidth: { ingressRate: 100000000, ingressBurst: 10000000, egressRate: 50000000, egressBurst: 5000000 },
+    bandwidth: {
+      ingressRate: 100000000,
+      ingressBurst: 10000000,
+      egressRate: 50000000,
+      egressBurst: 5000000,
+    },
   },
   { name: 'storage-net', namespace: 'storage' },
 ]);

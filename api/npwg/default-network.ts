@@ -6,7 +6,11 @@ import type { Finding } from '../findings.ts';
 import { checkAttachmentSet } from './attachment-set.ts';
 import type { AttachmentEntry } from './attachment-set.ts';
 import { readSelectionElements, resolve } from './network-selection.ts';
-import { DEFAULT_CLUSTER_INTERFACE, DEFAULT_NETWORK_ANNOTATION, NETWORKS_ANNOTATION } from './types.ts';
+import {
+  DEFAULT_CLUSTER_INTERFACE,
+  DEFAULT_NETWORK_ANNOTATION,
+  NETWORKS_ANNOTATION,
+} from './types.ts';
 import type { ResolvedAttachment } from './types.ts';
 import { show } from './values.ts';
 
@@ -30,7 +34,10 @@ export interface DefaultNetworkResult {
   findings: Finding[];
 }
 
-export function parseDefaultNetwork(value: string, opts: DefaultNetworkOptions): DefaultNetworkResult {
+export function parseDefaultNetwork(
+  value: string,
+  opts: DefaultNetworkOptions,
+): DefaultNetworkResult {
   const findings: Finding[] = [];
   const entry = readDefaultNetwork(value, opts, findings);
   if (entry === undefined) return { findings };
@@ -39,12 +46,22 @@ export function parseDefaultNetwork(value: string, opts: DefaultNetworkOptions):
 }
 
 /** Reads and resolves the element without the checks across attachments. */
-export function readDefaultNetwork(value: string, opts: DefaultNetworkOptions, findings: Finding[]): AttachmentEntry | undefined {
+export function readDefaultNetwork(
+  value: string,
+  opts: DefaultNetworkOptions,
+  findings: Finding[],
+): AttachmentEntry | undefined {
   const field = opts.field ?? DEFAULT_NETWORK_FIELD;
   const clusterInterface = opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE;
   if (value === '') {
     // Multus fails the pod on an empty value instead of ignoring it.
-    findings.push(error(field, 'is empty', 'remove the annotation to use the cluster network, or name one NetworkAttachmentDefinition'));
+    findings.push(
+      error(
+        field,
+        'is empty',
+        'remove the annotation to use the cluster network, or name one NetworkAttachmentDefinition',
+      ),
+    );
     return undefined;
   }
   const before = findings.length;
@@ -52,7 +69,13 @@ export function readDefaultNetwork(value: string, opts: DefaultNetworkOptions, f
   if (read.total === 0) {
     // Only `[]` gets here without a finding already saying what is wrong.
     if (findings.length === before) {
-      findings.push(error(field, 'names no network', 'name one NetworkAttachmentDefinition, or remove the annotation'));
+      findings.push(
+        error(
+          field,
+          'names no network',
+          'name one NetworkAttachmentDefinition, or remove the annotation',
+        ),
+      );
     }
     return undefined;
   }

@@ -6,7 +6,12 @@ export { parseDefaultNetwork, DEFAULT_NETWORK_FIELD } from './default-network.ts
 export type { DefaultNetworkOptions, DefaultNetworkResult } from './default-network.ts';
 export { checkPodNetworkAnnotations } from './pod-annotations.ts';
 export type { PodNetworkAnnotations, PodNetworkOptions } from './pod-annotations.ts';
-export { buildNetworkStatus, parseNetworkStatus, networkStatusFromCniResult, NETWORK_STATUS_FIELD } from './network-status.ts';
+export {
+  buildNetworkStatus,
+  parseNetworkStatus,
+  networkStatusFromCniResult,
+  NETWORK_STATUS_FIELD,
+} from './network-status.ts';
 export type {
   DeviceInfo,
   DeviceInfoType,

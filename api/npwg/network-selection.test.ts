@@ -25,7 +25,9 @@ describe('comma form', () => {
   it('resolves namespaces and generates net<N> for every position', () => {
     const r = parse(' blue , other/red@data0,green ');
     expect(r.findings).toEqual([]);
-    expect(r.elements.map((e) => [e.namespace, e.name, e.interface, e.interfaceRequested, e.index])).toEqual([
+    expect(
+      r.elements.map((e) => [e.namespace, e.name, e.interface, e.interfaceRequested, e.index]),
+    ).toEqual([
       ['team-a', 'blue', 'net1', false, 0],
       ['other', 'red', 'data0', true, 1],
       ['team-a', 'green', 'net3', false, 2],
@@ -74,7 +76,9 @@ describe('comma form', () => {
   });
   it('checks the namespace and interface name', () => {
     expect(fieldsOf(errors(parse('Bad_NS/blue').findings))).toEqual([`${F}[0].namespace`]);
-    expect(fieldsOf(errors(parse('blue@a-very-long-ifname0').findings))).toEqual([`${F}[0].interface`]);
+    expect(fieldsOf(errors(parse('blue@a-very-long-ifname0').findings))).toEqual([
+      `${F}[0].interface`,
+    ]);
     expect(fieldsOf(errors(parse('blue@eth:1').findings))).toEqual([`${F}[0].interface`]);
     expect(parse('blue@data.100').findings).toEqual([]);
   });
@@ -96,8 +100,15 @@ describe('JSON form: structure', () => {
           ips: ['10.1.1.5/24', 'fd00::5'],
           mac: '02:23:45:67:89:01',
           'default-route': ['10.1.1.1'],
-          portMappings: [{ containerPort: 80, hostPort: 8080, protocol: 'TCP', hostIP: '10.0.0.1' }],
-          bandwidth: { ingressRate: 1000000, ingressBurst: 100000, egressRate: 2000000, egressBurst: 200000 },
+          portMappings: [
+            { containerPort: 80, hostPort: 8080, protocol: 'TCP', hostIP: '10.0.0.1' },
+          ],
+          bandwidth: {
+            ingressRate: 1000000,
+            ingressBurst: 100000,
+            egressRate: 2000000,
+            egressBurst: 200000,
+          },
           'cni-args': { vlan: 10 },
           'infiniband-guid': 'c2:11:22:33:44:55:66:77',
           'example.com/team': 'x',
@@ -106,9 +117,21 @@ describe('JSON form: structure', () => {
       ]),
     );
     expect(r.findings).toEqual([]);
-    expect(r.elements[0]).toMatchObject({ name: 'blue', namespace: 'net', interface: 'data0', interfaceRequested: true, index: 0 });
+    expect(r.elements[0]).toMatchObject({
+      name: 'blue',
+      namespace: 'net',
+      interface: 'data0',
+      interfaceRequested: true,
+      index: 0,
+    });
     expect(r.elements[0]).not.toHaveProperty(['example.com/team']);
-    expect(r.elements[1]).toMatchObject({ name: 'red', namespace: 'team-a', interface: 'net2', interfaceRequested: false, index: 1 });
+    expect(r.elements[1]).toMatchObject({
+      name: 'red',
+      namespace: 'team-a',
+      interface: 'net2',
+      interfaceRequested: false,
+      index: 1,
+    });
   });
   it('accepts an empty list', () => {
     expect(parse('[]')).toEqual({ elements: [], findings: [] });
@@ -117,7 +140,12 @@ describe('JSON form: structure', () => {
   it('asks to wrap a single object in a list', () => {
     const r = parse('{"name": "blue"}');
     expect(r.findings).toEqual([
-      { field: F, message: 'is a single JSON object; the JSON form is a list of objects', fix: 'wrap it in a list: [{"name": ...}]', severity: 'error' },
+      {
+        field: F,
+        message: 'is a single JSON object; the JSON form is a list of objects',
+        fix: 'wrap it in a list: [{"name": ...}]',
+        severity: 'error',
+      },
     ]);
   });
   it('reports the JSON parse error', () => {
@@ -138,7 +166,12 @@ describe('JSON form: structure', () => {
   });
   it('requires name, as a string', () => {
     expect(one({ interface: 'x0' })).toEqual([
-      { field: `${F}[0].name`, message: 'is required: the name of the NetworkAttachmentDefinition to attach', fix: 'add "name": "<nad-name>"', severity: 'error' },
+      {
+        field: `${F}[0].name`,
+        message: 'is required: the name of the NetworkAttachmentDefinition to attach',
+        fix: 'add "name": "<nad-name>"',
+        severity: 'error',
+      },
     ]);
     expect(one({ name: 5 })[0]?.message).toBe('must be a string (got a number)');
     expect(one({ name: '' })[0]?.field).toBe(`${F}[0].name`);
@@ -159,18 +192,43 @@ describe('JSON form: structure', () => {
       [{ name: 'a', interface: 1 }, 'interface', 'must be a string (got a number)'],
       [{ name: 'a', ips: '10.0.0.1' }, 'ips', 'must be a list of IP addresses (got a string)'],
       [{ name: 'a', mac: ['x'] }, 'mac', 'must be a string (got a list)'],
-      [{ name: 'a', 'default-route': '10.0.0.1' }, 'default-route', 'must be a list of gateway IP addresses (got a string)'],
-      [{ name: 'a', portMappings: {} }, 'portMappings', 'must be a list of port mappings (got an object)'],
+      [
+        { name: 'a', 'default-route': '10.0.0.1' },
+        'default-route',
+        'must be a list of gateway IP addresses (got a string)',
+      ],
+      [
+        { name: 'a', portMappings: {} },
+        'portMappings',
+        'must be a list of port mappings (got an object)',
+      ],
       [{ name: 'a', bandwidth: [] }, 'bandwidth', 'must be an object (got a list)'],
-      [{ name: 'a', 'cni-args': 'x=y' }, 'cni-args', 'must be an object of CNI args (got a string)'],
-      [{ name: 'a', 'infiniband-guid': true }, 'infiniband-guid', 'must be a string (got a boolean)'],
-      [{ name: 'a', 'ipam-claim-reference': 1 }, 'ipam-claim-reference', 'must be a string (got a number)'],
+      [
+        { name: 'a', 'cni-args': 'x=y' },
+        'cni-args',
+        'must be an object of CNI args (got a string)',
+      ],
+      [
+        { name: 'a', 'infiniband-guid': true },
+        'infiniband-guid',
+        'must be a string (got a boolean)',
+      ],
+      [
+        { name: 'a', 'ipam-claim-reference': 1 },
+        'ipam-claim-reference',
+        'must be a string (got a number)',
+      ],
     ];
     for (const [element, key, message] of cases) {
       const f = errors(one(element));
-      expect(f.map((x) => [x.field, x.message]), key).toEqual([[`${F}[0].${key}`, message]]);
+      expect(
+        f.map((x) => [x.field, x.message]),
+        key,
+      ).toEqual([[`${F}[0].${key}`, message]]);
     }
-    expect(errors(one({ name: 'a', ips: '10.0.0.1' }))[0]?.fix).toBe('write a list: "ips": ["10.0.0.1"]');
+    expect(errors(one({ name: 'a', ips: '10.0.0.1' }))[0]?.fix).toBe(
+      'write a list: "ips": ["10.0.0.1"]',
+    );
   });
   it('treats null optional keys as absent, with a warning', () => {
     const f = one({ name: 'a', mac: null, 'cni-args': null });
@@ -181,13 +239,22 @@ describe('JSON form: structure', () => {
 
 describe('JSON form: unknown keys', () => {
   it('warns with a did-you-mean hint', () => {
-    const f = one({ name: 'a', interfaceName: 'x0', ipAddresses: ['10.0.0.2'], cniArgs: {}, zzz: 1 });
+    const f = one({
+      name: 'a',
+      interfaceName: 'x0',
+      ipAddresses: ['10.0.0.2'],
+      cniArgs: {},
+      zzz: 1,
+    });
     expect(errors(f)).toEqual([]);
     expect(f.map((x) => [x.field, x.fix])).toEqual([
       [`${F}[0].interfaceName`, 'did you mean "interface"?'],
       [`${F}[0].ipAddresses`, 'did you mean "ips"?'],
       [`${F}[0].cniArgs`, 'did you mean "cni-args"?'],
-      [`${F}[0].zzz`, 'remove it, or use a reverse-DNS key such as "org.example.my-key" for your own data'],
+      [
+        `${F}[0].zzz`,
+        'remove it, or use a reverse-DNS key such as "org.example.my-key" for your own data',
+      ],
     ]);
   });
   it('allows reverse-DNS extension keys silently', () => {
@@ -210,14 +277,18 @@ describe('JSON form: unknown keys', () => {
     const both = parse('[{"name": "blue", "interfaceRequest": "x0", "interface": "y0"}]');
     expect(both.elements[0]?.interface).toBe('y0');
     expect(warnings(both.findings)[0]?.message).toContain('ignored');
-    expect(errors(one({ name: 'a', interfaceRequest: 'bad name' }))[0]?.field).toBe(`${F}[0].interfaceRequest`);
+    expect(errors(one({ name: 'a', interfaceRequest: 'bad name' }))[0]?.field).toBe(
+      `${F}[0].interfaceRequest`,
+    );
   });
 });
 
 describe('interface', () => {
   it('accepts a valid name and rejects invalid ones', () => {
     expect(one({ name: 'a', interface: 'data0' })).toEqual([]);
-    expect(fieldsOf(errors(one({ name: 'a', interface: 'x'.repeat(16) })))).toEqual([`${F}[0].interface`]);
+    expect(fieldsOf(errors(one({ name: 'a', interface: 'x'.repeat(16) })))).toEqual([
+      `${F}[0].interface`,
+    ]);
     expect(errors(one({ name: 'a', interface: '..' }))).toHaveLength(1);
   });
   it('ignores an empty interface with a warning and generates a name', () => {
@@ -229,11 +300,20 @@ describe('interface', () => {
 
 describe('ips', () => {
   it('accepts addresses with and without prefix, both families', () => {
-    expect(one({ name: 'a', ips: ['10.1.1.5', '10.1.1.6/24', 'fd00::5', 'fd00::6/64'] })).toEqual([]);
+    expect(one({ name: 'a', ips: ['10.1.1.5', '10.1.1.6/24', 'fd00::5', 'fd00::6/64'] })).toEqual(
+      [],
+    );
   });
   it('rejects bad addresses, non-strings and duplicates', () => {
-    const f = errors(one({ name: 'a', ips: ['10.1.1', 7, '10.1.1.5/33', '10.1.1.5', '10.1.1.5/24'] }));
-    expect(f.map((x) => x.field)).toEqual([`${F}[0].ips[0]`, `${F}[0].ips[1]`, `${F}[0].ips[2]`, `${F}[0].ips[4]`]);
+    const f = errors(
+      one({ name: 'a', ips: ['10.1.1', 7, '10.1.1.5/33', '10.1.1.5', '10.1.1.5/24'] }),
+    );
+    expect(f.map((x) => x.field)).toEqual([
+      `${F}[0].ips[0]`,
+      `${F}[0].ips[1]`,
+      `${F}[0].ips[2]`,
+      `${F}[0].ips[4]`,
+    ]);
     expect(f[3]?.message).toContain('listed twice');
   });
   it('warns about an empty list', () => {
@@ -247,14 +327,17 @@ describe('mac', () => {
   it('accepts unicast 6-byte and 20-byte IPoIB addresses', () => {
     expect(one({ name: 'a', mac: '02:23:45:67:89:01' })).toEqual([]);
     expect(one({ name: 'a', mac: '02-23-45-67-89-01' })).toEqual([]);
-    expect(one({ name: 'a', mac: '80:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22' })).toEqual([]);
+    expect(
+      one({ name: 'a', mac: '80:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22' }),
+    ).toEqual([]);
   });
   it('rejects multicast and broadcast with a unicast suggestion', () => {
     const f = errors(one({ name: 'a', mac: '01:23:45:67:89:01' }));
     expect(f).toEqual([
       {
         field: `${F}[0].mac`,
-        message: '"01:23:45:67:89:01" is a multicast or broadcast address (lowest bit of the first byte set); no interface can use it',
+        message:
+          '"01:23:45:67:89:01" is a multicast or broadcast address (lowest bit of the first byte set); no interface can use it',
         fix: 'use a unicast address such as "02:23:45:67:89:01"',
         severity: 'error',
       },
@@ -263,30 +346,48 @@ describe('mac', () => {
   });
   it('rejects the zero MAC and malformed text', () => {
     expect(errors(one({ name: 'a', mac: '00:00:00:00:00:00' }))[0]?.message).toContain('all-zero');
-    expect(errors(one({ name: 'a', mac: '02:23:45:67:89' }))[0]?.message).toContain('is not a MAC address');
+    expect(errors(one({ name: 'a', mac: '02:23:45:67:89' }))[0]?.message).toContain(
+      'is not a MAC address',
+    );
   });
 });
 
 describe('default-route', () => {
   it('accepts one gateway per family', () => {
-    expect(one({ name: 'a', ips: ['10.1.1.5/24', 'fd00::5/64'], 'default-route': ['10.1.1.1', 'fd00::1'] })).toEqual([]);
+    expect(
+      one({
+        name: 'a',
+        ips: ['10.1.1.5/24', 'fd00::5/64'],
+        'default-route': ['10.1.1.1', 'fd00::1'],
+      }),
+    ).toEqual([]);
   });
   it('rejects a prefix length, with the bare address as fix', () => {
     const f = errors(one({ name: 'a', 'default-route': ['10.1.1.1/24'] }));
-    expect(f.map((x) => [x.field, x.fix])).toEqual([[`${F}[0].default-route[0]`, 'write "10.1.1.1"']]);
+    expect(f.map((x) => [x.field, x.fix])).toEqual([
+      [`${F}[0].default-route[0]`, 'write "10.1.1.1"'],
+    ]);
   });
   it('rejects a second gateway of one family in an element', () => {
-    expect(fieldsOf(errors(one({ name: 'a', 'default-route': ['10.1.1.1', '10.1.1.2'] })))).toEqual([`${F}[0].default-route[1]`]);
+    expect(fieldsOf(errors(one({ name: 'a', 'default-route': ['10.1.1.1', '10.1.1.2'] })))).toEqual(
+      [`${F}[0].default-route[1]`],
+    );
   });
   it('lets at most one element carry default-route, with one gateway per family', () => {
-    const two = parse('[{"name": "a", "default-route": ["10.1.1.1"]}, {"name": "b", "default-route": ["10.2.2.1"]}]');
+    const two = parse(
+      '[{"name": "a", "default-route": ["10.1.1.1"]}, {"name": "b", "default-route": ["10.2.2.1"]}]',
+    );
     expect(fieldsOf(errors(two.findings))).toEqual([`${F}[1].default-route`]);
     expect(errors(two.findings)[0]?.message).toContain('element 0 (team-a/a)');
     // Even split by family, a second carrier is refused (spec v1.3: one element).
-    const split = parse('[{"name": "a", "default-route": ["10.1.1.1"]}, {"name": "b", "default-route": ["fd00::1"]}]');
+    const split = parse(
+      '[{"name": "a", "default-route": ["10.1.1.1"]}, {"name": "b", "default-route": ["fd00::1"]}]',
+    );
     expect(fieldsOf(errors(split.findings))).toEqual([`${F}[1].default-route`]);
     // Dual stack on the one carrier is fine.
-    expect(parse('[{"name": "a", "default-route": ["10.1.1.1", "fd00::1"]}, {"name": "b"}]').findings).toEqual([]);
+    expect(
+      parse('[{"name": "a", "default-route": ["10.1.1.1", "fd00::1"]}, {"name": "b"}]').findings,
+    ).toEqual([]);
   });
   it('warns when the gateway is outside the requested subnets', () => {
     const f = one({ name: 'a', ips: ['10.1.1.5/24'], 'default-route': ['10.9.9.1'] });
@@ -297,11 +398,27 @@ describe('default-route', () => {
 describe('portMappings', () => {
   it('accepts valid mappings, any protocol case', () => {
     expect(
-      one({ name: 'a', portMappings: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, hostPort: 53, protocol: 'UDP' }, { containerPort: 9, hostPort: 9, protocol: 'Sctp' }] }),
+      one({
+        name: 'a',
+        portMappings: [
+          { containerPort: 80, hostPort: 8080 },
+          { containerPort: 53, hostPort: 53, protocol: 'UDP' },
+          { containerPort: 9, hostPort: 9, protocol: 'Sctp' },
+        ],
+      }),
     ).toEqual([]);
   });
   it('requires both ports as integers from 1 to 65535', () => {
-    const f = errors(one({ name: 'a', portMappings: [{ hostPort: 80 }, { containerPort: 0, hostPort: 70000 }, { containerPort: 1.5, hostPort: '80' }] }));
+    const f = errors(
+      one({
+        name: 'a',
+        portMappings: [
+          { hostPort: 80 },
+          { containerPort: 0, hostPort: 70000 },
+          { containerPort: 1.5, hostPort: '80' },
+        ],
+      }),
+    );
     expect(f.map((x) => x.field)).toEqual([
       `${F}[0].portMappings[0].containerPort`,
       `${F}[0].portMappings[1].containerPort`,
@@ -312,7 +429,12 @@ describe('portMappings', () => {
     expect(f[4]?.fix).toBe('write 80 without quotes');
   });
   it('checks protocol and hostIP, and warns about unknown keys', () => {
-    const f = one({ name: 'a', portMappings: [{ containerPort: 80, hostPort: 80, protocol: 'icmp', hostIP: 'localhost', hostport: 1 }] });
+    const f = one({
+      name: 'a',
+      portMappings: [
+        { containerPort: 80, hostPort: 80, protocol: 'icmp', hostIP: 'localhost', hostport: 1 },
+      ],
+    });
     expect(f.map((x) => [x.severity, x.field])).toEqual([
       ['error', `${F}[0].portMappings[0].protocol`],
       ['error', `${F}[0].portMappings[0].hostIP`],
@@ -344,18 +466,37 @@ describe('bandwidth', () => {
   });
   it('requires a burst with each rate and a rate with each burst', () => {
     const f = errors(one({ name: 'a', bandwidth: { ingressRate: 1000, egressBurst: 10 } }));
-    expect(f.map((x) => x.field)).toEqual([`${F}[0].bandwidth.ingressRate`, `${F}[0].bandwidth.egressBurst`]);
+    expect(f.map((x) => x.field)).toEqual([
+      `${F}[0].bandwidth.ingressRate`,
+      `${F}[0].bandwidth.egressBurst`,
+    ]);
   });
   it('rejects negative, fractional and non-number values, and bursts of 4 GiB', () => {
-    const f = errors(one({ name: 'a', bandwidth: { ingressRate: -1, ingressBurst: 1.5, egressRate: '1M', egressBurst: 100 } }));
+    const f = errors(
+      one({
+        name: 'a',
+        bandwidth: { ingressRate: -1, ingressBurst: 1.5, egressRate: '1M', egressBurst: 100 },
+      }),
+    );
     expect(f.map((x) => x.field)).toContain(`${F}[0].bandwidth.ingressRate`);
     expect(f.map((x) => x.field)).toContain(`${F}[0].bandwidth.ingressBurst`);
     expect(f.map((x) => x.field)).toContain(`${F}[0].bandwidth.egressRate`);
-    expect(fieldsOf(errors(one({ name: 'a', bandwidth: { egressRate: 1, egressBurst: 8 * 4294967295 } })))).toEqual([`${F}[0].bandwidth.egressBurst`]);
+    expect(
+      fieldsOf(
+        errors(one({ name: 'a', bandwidth: { egressRate: 1, egressBurst: 8 * 4294967295 } })),
+      ),
+    ).toEqual([`${F}[0].bandwidth.egressBurst`]);
   });
   it('rejects a zero rate; warns about an empty object and unknown keys', () => {
-    expect(one({ name: 'a', bandwidth: { ingressRate: 0 } }).map((x) => [x.severity, x.field])).toEqual([['error', `${F}[0].bandwidth.ingressRate`]]);
-    expect(one({ name: 'a', bandwidth: { egressRate: 0, egressBurst: 0 } }).map((x) => [x.severity, x.field])).toEqual([['error', `${F}[0].bandwidth.egressRate`]]);
+    expect(
+      one({ name: 'a', bandwidth: { ingressRate: 0 } }).map((x) => [x.severity, x.field]),
+    ).toEqual([['error', `${F}[0].bandwidth.ingressRate`]]);
+    expect(
+      one({ name: 'a', bandwidth: { egressRate: 0, egressBurst: 0 } }).map((x) => [
+        x.severity,
+        x.field,
+      ]),
+    ).toEqual([['error', `${F}[0].bandwidth.egressRate`]]);
     expect(one({ name: 'a', bandwidth: {} }).map((x) => x.severity)).toEqual(['warning']);
     const typo = one({ name: 'a', bandwidth: { ingresRate: 1 } });
     expect(typo[0]?.fix).toBe('did you mean "ingressRate"?');
@@ -365,7 +506,9 @@ describe('bandwidth', () => {
 describe('infiniband-guid and ipam-claim-reference', () => {
   it('checks the GUID format', () => {
     expect(one({ name: 'a', 'infiniband-guid': 'c2:11:22:33:44:55:66:77' })).toEqual([]);
-    expect(fieldsOf(errors(one({ name: 'a', 'infiniband-guid': 'c2:11:22:33:44:55' })))).toEqual([`${F}[0].infiniband-guid`]);
+    expect(fieldsOf(errors(one({ name: 'a', 'infiniband-guid': 'c2:11:22:33:44:55' })))).toEqual([
+      `${F}[0].infiniband-guid`,
+    ]);
   });
   it('requires a non-empty IPAMClaim name and forbids combining it with ips', () => {
     expect(one({ name: 'a', 'ipam-claim-reference': 'vm-a.data' })).toEqual([]);
@@ -420,7 +563,12 @@ describe('size and options', () => {
     expect(parse('[' + ' '.repeat(200000) + ']').findings).toEqual([]);
   });
   it('uses the given field path', () => {
-    const r = parseNetworkSelection('Bad', { podNamespace: 'x', field: 'spec.template.metadata.annotations[k8s.v1.cni.cncf.io/networks]' });
-    expect(r.findings[0]?.field).toBe('spec.template.metadata.annotations[k8s.v1.cni.cncf.io/networks][0].name');
+    const r = parseNetworkSelection('Bad', {
+      podNamespace: 'x',
+      field: 'spec.template.metadata.annotations[k8s.v1.cni.cncf.io/networks]',
+    });
+    expect(r.findings[0]?.field).toBe(
+      'spec.template.metadata.annotations[k8s.v1.cni.cncf.io/networks][0].name',
+    );
   });
 });

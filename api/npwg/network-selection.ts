@@ -9,7 +9,6 @@ import { readCommaItem, readJsonElement } from './selection-element.ts';
 import { DEFAULT_CLUSTER_INTERFACE, MAX_ANNOTATION_BYTES, NETWORKS_ANNOTATION } from './types.ts';
 import type { NetworkSelectionElement, ResolvedAttachment } from './types.ts';
 
-
 export const NETWORKS_FIELD = child('metadata.annotations', NETWORKS_ANNOTATION);
 
 export interface NetworkSelectionOptions {
@@ -38,9 +37,17 @@ export interface ReadElement {
 }
 
 /** Parses and checks a networks annotation value. */
-export function parseNetworkSelection(value: string, opts: NetworkSelectionOptions): NetworkSelectionResult {
+export function parseNetworkSelection(
+  value: string,
+  opts: NetworkSelectionOptions,
+): NetworkSelectionResult {
   const findings: Finding[] = [];
-  const entries = readNetworkSelection(value, opts.podNamespace, opts.field ?? NETWORKS_FIELD, findings);
+  const entries = readNetworkSelection(
+    value,
+    opts.podNamespace,
+    opts.field ?? NETWORKS_FIELD,
+    findings,
+  );
   checkAttachmentSet(entries, opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE, findings);
   const elements: ResolvedAttachment[] = new Array<ResolvedAttachment>(entries.length);
   for (let i = 0; i < entries.length; i++) elements[i] = (entries[i] as AttachmentEntry).attachment;
@@ -49,7 +56,12 @@ export function parseNetworkSelection(value: string, opts: NetworkSelectionOptio
 
 /** Reads and resolves the attachments without the checks across them
  * (checkPodNetworkAnnotations runs those once, with the default network). */
-export function readNetworkSelection(value: string, podNamespace: string, field: string, findings: Finding[]): AttachmentEntry[] {
+export function readNetworkSelection(
+  value: string,
+  podNamespace: string,
+  field: string,
+  findings: Finding[],
+): AttachmentEntry[] {
   const read = readSelectionElements(value, field, findings).elements;
   const entries: AttachmentEntry[] = new Array<AttachmentEntry>(read.length);
   for (let i = 0; i < read.length; i++) {
@@ -62,7 +74,11 @@ export function readNetworkSelection(value: string, podNamespace: string, field:
 }
 
 /** Applies the defaults to one read element. */
-export function resolve(r: ReadElement, defaultNamespace: string, defaultInterface: string): ResolvedAttachment {
+export function resolve(
+  r: ReadElement,
+  defaultNamespace: string,
+  defaultInterface: string,
+): ResolvedAttachment {
   const e = r.element;
   const requested = e.interface !== undefined;
   return {
@@ -87,14 +103,28 @@ function nothing(): ReadSelection {
 
 /** Splits an annotation value into elements (either form) and checks each.
  * Returns no elements when the value as a whole cannot be read. */
-export function readSelectionElements(value: unknown, field: string, findings: Finding[]): ReadSelection {
+export function readSelectionElements(
+  value: unknown,
+  field: string,
+  findings: Finding[],
+): ReadSelection {
   if (typeof value !== 'string') {
-    findings.push(error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML, e.g. \'[{"name": "my-network"}]\''));
+    findings.push(
+      error(
+        field,
+        `must be a string (got ${describeType(value)})`,
+        'quote the value in YAML, e.g. \'[{"name": "my-network"}]\'',
+      ),
+    );
     return nothing();
   }
   if (tooLarge(value)) {
     findings.push(
-      error(field, `is larger than 256 KiB, the most Kubernetes stores for all annotations of an object together`, 'attach fewer networks or shorten the value'),
+      error(
+        field,
+        `is larger than 256 KiB, the most Kubernetes stores for all annotations of an object together`,
+        'attach fewer networks or shorten the value',
+      ),
     );
     return nothing();
   }
@@ -102,7 +132,9 @@ export function readSelectionElements(value: unknown, field: string, findings: F
   let start = 0;
   while (start < value.length && isSpace(value.charCodeAt(start))) start++;
   if (start === value.length) {
-    findings.push(error(field, 'is blank', 'remove the annotation, or name the networks to attach'));
+    findings.push(
+      error(field, 'is blank', 'remove the annotation, or name the networks to attach'),
+    );
     return nothing();
   }
   const first = value.charCodeAt(start);
@@ -139,12 +171,22 @@ function tooLarge(value: string): boolean {
   return Buffer.byteLength(value, 'utf8') > MAX_ANNOTATION_BYTES;
 }
 
-function parseJson(value: string, field: string, findings: Finding[]): { ok: true; value: unknown } | { ok: false } {
+function parseJson(
+  value: string,
+  field: string,
+  findings: Finding[],
+): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(value) as unknown };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    findings.push(error(field, `is not valid JSON: ${detail}`, 'check quotes, commas and brackets; keys and strings need double quotes'));
+    findings.push(
+      error(
+        field,
+        `is not valid JSON: ${detail}`,
+        'check quotes, commas and brackets; keys and strings need double quotes',
+      ),
+    );
     return { ok: false };
   }
 }
@@ -172,9 +214,21 @@ function readJsonNonList(value: string, field: string, findings: Finding[]): voi
   if (!parsed.ok) return;
   const v = parsed.value;
   if (typeof v === 'string') {
-    findings.push(error(field, 'is a JSON string, not a list', `write the names without quotes, e.g. ${JSON.stringify(v.length > 64 ? 'my-network' : v)}`));
+    findings.push(
+      error(
+        field,
+        'is a JSON string, not a list',
+        `write the names without quotes, e.g. ${JSON.stringify(v.length > 64 ? 'my-network' : v)}`,
+      ),
+    );
   } else if (v !== null && typeof v === 'object') {
-    findings.push(error(field, 'is a single JSON object; the JSON form is a list of objects', 'wrap it in a list: [{"name": ...}]'));
+    findings.push(
+      error(
+        field,
+        'is a single JSON object; the JSON form is a list of objects',
+        'wrap it in a list: [{"name": ...}]',
+      ),
+    );
   } else {
     findings.push(error(field, `must be a JSON list of objects (got ${describeType(v)})`));
   }

@@ -78,16 +78,45 @@ export interface NetworkStatus {
 
 export const NETWORK_STATUS_FIELD = child('metadata.annotations', NETWORK_STATUS_ANNOTATION);
 
-const STATUS_KEYS = ['name', 'interface', 'ips', 'mac', 'mtu', 'default', 'dns', 'device-info', 'gateway'] as const;
+const STATUS_KEYS = [
+  'name',
+  'interface',
+  'ips',
+  'mac',
+  'mtu',
+  'default',
+  'dns',
+  'device-info',
+  'gateway',
+] as const;
 const DNS_KEYS = ['nameservers', 'domain', 'search', 'options'] as const;
-const DEVICE_TYPES: ReadonlySet<string> = new Set<DeviceInfoType>(['pci', 'vdpa', 'vhost-user', 'memif']);
+const DEVICE_TYPES: ReadonlySet<string> = new Set<DeviceInfoType>([
+  'pci',
+  'vdpa',
+  'vhost-user',
+  'memif',
+]);
 const DEVICE_KEYS = ['type', 'version', 'pci', 'vdpa', 'vhost-user', 'memif'] as const;
-const PCI_KEYS = ['pci-address', 'vhost-net', 'rdma-device', 'pf-pci-address', 'representor-device'] as const;
-const VDPA_KEYS = ['parent-device', 'driver', 'path', 'pci-address', 'pf-pci-address', 'representor-device'] as const;
+const PCI_KEYS = [
+  'pci-address',
+  'vhost-net',
+  'rdma-device',
+  'pf-pci-address',
+  'representor-device',
+] as const;
+const VDPA_KEYS = [
+  'parent-device',
+  'driver',
+  'path',
+  'pci-address',
+  'pf-pci-address',
+  'representor-device',
+] as const;
 const VHOST_KEYS = ['mode', 'path'] as const;
 const MEMIF_KEYS = ['role', 'path', 'mode'] as const;
 // 6-byte Ethernet, 8-byte EUI-64/GUID and 20-byte IPoIB hardware addresses.
-const HWADDR = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?:(?::[0-9A-Fa-f]{2}){2}|(?::[0-9A-Fa-f]{2}){14})?$/;
+const HWADDR =
+  /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}(?:(?::[0-9A-Fa-f]{2}){2}|(?::[0-9A-Fa-f]{2}){14})?$/;
 
 // ---------------------------------------------------------------- writing
 
@@ -129,7 +158,8 @@ function orderedDevice(d: DeviceInfo): Record<string, unknown> {
   if (pci !== undefined) o.pci = pci;
   const vdpa = d.vdpa === undefined ? undefined : orderedStrings(d.vdpa, VDPA_KEYS);
   if (vdpa !== undefined) o.vdpa = vdpa;
-  const vhost = d['vhost-user'] === undefined ? undefined : orderedStrings(d['vhost-user'], VHOST_KEYS);
+  const vhost =
+    d['vhost-user'] === undefined ? undefined : orderedStrings(d['vhost-user'], VHOST_KEYS);
   if (vhost !== undefined) o['vhost-user'] = vhost;
   const memif = d.memif === undefined ? undefined : orderedStrings(d.memif, MEMIF_KEYS);
   if (memif !== undefined) o.memif = memif;
@@ -162,26 +192,49 @@ export interface NetworkStatusResult {
 }
 
 /** Reads and checks a network-status annotation value. Never throws. */
-export function parseNetworkStatus(value: string, field: string = NETWORK_STATUS_FIELD): NetworkStatusResult {
+export function parseNetworkStatus(
+  value: string,
+  field: string = NETWORK_STATUS_FIELD,
+): NetworkStatusResult {
   const findings: Finding[] = [];
   const entries: NetworkStatus[] = [];
   if (typeof value !== 'string') {
     findings.push(error(field, `must be a string (got ${describeType(value)})`));
     return { entries, findings };
   }
-  if (value.length > MAX_ANNOTATION_BYTES || Buffer.byteLength(value, 'utf8') > MAX_ANNOTATION_BYTES) {
-    findings.push(error(field, 'is larger than 256 KiB, the most Kubernetes stores for all annotations of an object together'));
+  if (
+    value.length > MAX_ANNOTATION_BYTES ||
+    Buffer.byteLength(value, 'utf8') > MAX_ANNOTATION_BYTES
+  ) {
+    findings.push(
+      error(
+        field,
+        'is larger than 256 KiB, the most Kubernetes stores for all annotations of an object together',
+      ),
+    );
     return { entries, findings };
   }
   let list: unknown;
   try {
     list = JSON.parse(value) as unknown;
   } catch (e) {
-    findings.push(error(field, `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, 'it must be a JSON list of status objects'));
+    findings.push(
+      error(
+        field,
+        `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+        'it must be a JSON list of status objects',
+      ),
+    );
     return { entries, findings };
   }
   if (!Array.isArray(list)) {
-    findings.push(error(field, `must be a JSON list (got ${describeType(list)})`, isPlainObject(list) ? 'wrap the object in [ ]' : undefined));
+    findings.push(
+      error(
+        field,
+        `must be a JSON list (got ${describeType(list)})`,
+        isPlainObject(list) ? 'wrap the object in [ ]' : undefined,
+      ),
+    );
     return { entries, findings };
   }
   let defaults = 0;
@@ -195,7 +248,12 @@ export function parseNetworkStatus(value: string, field: string = NETWORK_STATUS
     if (entry.interface !== undefined) {
       const first = interfaces.get(entry.interface);
       if (first !== undefined) {
-        findings.push(warning(child(at, 'interface'), `interface ${show(entry.interface)} is also reported by entry ${first}`));
+        findings.push(
+          warning(
+            child(at, 'interface'),
+            `interface ${show(entry.interface)} is also reported by entry ${first}`,
+          ),
+        );
       } else interfaces.set(entry.interface, i);
     }
   }
@@ -219,7 +277,14 @@ function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatu
   }
   const out: NetworkStatus = { name: '' };
   if (typeof raw.name !== 'string' || raw.name === '') {
-    findings.push(error(child(at, 'name'), raw.name === undefined || raw.name === '' ? 'is required' : `must be a string (got ${describeType(raw.name)})`));
+    findings.push(
+      error(
+        child(at, 'name'),
+        raw.name === undefined || raw.name === ''
+          ? 'is required'
+          : `must be a string (got ${describeType(raw.name)})`,
+      ),
+    );
   } else out.name = raw.name;
   for (const key in raw) {
     const v = raw[key];
@@ -228,11 +293,13 @@ function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatu
       case 'name':
         break;
       case 'interface':
-        if (typeof v !== 'string') findings.push(error(f(), `must be a string (got ${describeType(v)})`));
+        if (typeof v !== 'string')
+          findings.push(error(f(), `must be a string (got ${describeType(v)})`));
         else {
           out.interface = v;
           const problem = interfaceNameProblem(v);
-          if (problem !== undefined) findings.push(warning(f(), `${show(v)} is not a valid interface name: ${problem}`));
+          if (problem !== undefined)
+            findings.push(warning(f(), `${show(v)} is not a valid interface name: ${problem}`));
         }
         break;
       case 'ips':
@@ -242,19 +309,29 @@ function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatu
         out.gateway = readAddressList(v, f, findings, false);
         break;
       case 'mac':
-        if (typeof v !== 'string') findings.push(error(f(), `must be a string (got ${describeType(v)})`));
-        else if (!HWADDR.test(v) && parseMac(v) === undefined) findings.push(error(f(), `${show(v)} is not a hardware address`));
+        if (typeof v !== 'string')
+          findings.push(error(f(), `must be a string (got ${describeType(v)})`));
+        else if (!HWADDR.test(v) && parseMac(v) === undefined)
+          findings.push(error(f(), `${show(v)} is not a hardware address`));
         else out.mac = v;
         break;
       case 'mtu':
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) findings.push(error(f(), `must be a whole number (got ${typeof v === 'number' ? v : describeType(v)})`));
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+          findings.push(
+            error(
+              f(),
+              `must be a whole number (got ${typeof v === 'number' ? v : describeType(v)})`,
+            ),
+          );
         else {
           out.mtu = v;
-          if (v !== 0 && (v < 68 || v > 65535)) findings.push(warning(f(), `${v} is outside the MTUs Linux accepts (68-65535)`));
+          if (v !== 0 && (v < 68 || v > 65535))
+            findings.push(warning(f(), `${v} is outside the MTUs Linux accepts (68-65535)`));
         }
         break;
       case 'default':
-        if (typeof v !== 'boolean') findings.push(error(f(), `must be true or false (got ${describeType(v)})`));
+        if (typeof v !== 'boolean')
+          findings.push(error(f(), `must be true or false (got ${describeType(v)})`));
         else out.default = v;
         break;
       case 'dns':
@@ -268,16 +345,29 @@ function readStatus(raw: unknown, at: string, findings: Finding[]): NetworkStatu
     }
   }
   if (out.mac !== undefined && out.interface === undefined) {
-    findings.push(warning(child(at, 'mac'), 'is set without "interface"; the spec requires both together'));
+    findings.push(
+      warning(child(at, 'mac'), 'is set without "interface"; the spec requires both together'),
+    );
   }
   return out;
 }
 
-function unknownKey(key: string, known: readonly string[], f: () => string, findings: Finding[]): void {
+function unknownKey(
+  key: string,
+  known: readonly string[],
+  f: () => string,
+  findings: Finding[],
+): void {
   // Keys with a period are the spec's reverse-DNS extension keys.
   if (key.includes('.')) return;
   const hint = suggestKey(key, known);
-  findings.push(warning(f(), 'is not a key of the NPWG network status and is ignored', hint !== undefined ? `did you mean "${hint}"?` : undefined));
+  findings.push(
+    warning(
+      f(),
+      'is not a key of the NPWG network status and is ignored',
+      hint !== undefined ? `did you mean "${hint}"?` : undefined,
+    ),
+  );
 }
 
 function readStringList(v: unknown, f: () => string, findings: Finding[]): string[] | undefined {
@@ -288,19 +378,28 @@ function readStringList(v: unknown, f: () => string, findings: Finding[]): strin
   const out: string[] = [];
   for (let j = 0; j < v.length; j++) {
     const item: unknown = v[j];
-    if (typeof item !== 'string') findings.push(error(child(f(), j), `must be a string (got ${describeType(item)})`));
+    if (typeof item !== 'string')
+      findings.push(error(child(f(), j), `must be a string (got ${describeType(item)})`));
     else out.push(item);
   }
   return out;
 }
 
-function readAddressList(v: unknown, f: () => string, findings: Finding[], allowPrefix: boolean): string[] | undefined {
+function readAddressList(
+  v: unknown,
+  f: () => string,
+  findings: Finding[],
+  allowPrefix: boolean,
+): string[] | undefined {
   const list = readStringList(v, f, findings);
   if (list === undefined) return undefined;
   const out: string[] = [];
   for (let j = 0; j < list.length; j++) {
     const item = list[j] as string;
-    const ok = allowPrefix && item.includes('/') ? parseCidr(item) !== undefined : parseIp(item) !== undefined;
+    const ok =
+      allowPrefix && item.includes('/')
+        ? parseCidr(item) !== undefined
+        : parseIp(item) !== undefined;
     if (!ok) findings.push(error(child(f(), j), `${show(item)} is not an IP address`));
     else out.push(item);
   }
@@ -321,7 +420,8 @@ function readDns(v: unknown, f: () => string, findings: Finding[]): NetworkStatu
         out.nameservers = readAddressList(x, g, findings, false);
         break;
       case 'domain':
-        if (typeof x !== 'string') findings.push(error(g(), `must be a string (got ${describeType(x)})`));
+        if (typeof x !== 'string')
+          findings.push(error(g(), `must be a string (got ${describeType(x)})`));
         else out.domain = x;
         break;
       case 'search':
@@ -345,15 +445,30 @@ function readDeviceInfo(v: unknown, at: string, findings: Finding[]): DeviceInfo
   const type = v.type;
   if (typeof type !== 'string' || !DEVICE_TYPES.has(type)) {
     findings.push(
-      error(child(at, 'type'), type === undefined ? 'is required' : `${typeof type === 'string' ? show(type) : describeType(type)} is not a device type`, 'use "pci", "vdpa", "vhost-user" or "memif"'),
+      error(
+        child(at, 'type'),
+        type === undefined
+          ? 'is required'
+          : `${typeof type === 'string' ? show(type) : describeType(type)} is not a device type`,
+        'use "pci", "vdpa", "vhost-user" or "memif"',
+      ),
     );
     return undefined;
   }
   const version = v.version;
   if (typeof version !== 'string' || version === '') {
-    findings.push(error(child(at, 'version'), version === undefined ? 'is required' : 'must be a non-empty string', 'e.g. "1.1.0"'));
+    findings.push(
+      error(
+        child(at, 'version'),
+        version === undefined ? 'is required' : 'must be a non-empty string',
+        'e.g. "1.1.0"',
+      ),
+    );
   }
-  const out: DeviceInfo = { type: type as DeviceInfoType, version: typeof version === 'string' ? version : '' };
+  const out: DeviceInfo = {
+    type: type as DeviceInfoType,
+    version: typeof version === 'string' ? version : '',
+  };
   for (const key in v) {
     const x = v[key];
     switch (key) {
@@ -382,7 +497,12 @@ function readDeviceInfo(v: unknown, at: string, findings: Finding[]): DeviceInfo
   return out;
 }
 
-function readStringMap(v: unknown, at: string, keys: readonly string[], findings: Finding[]): Record<string, string> | undefined {
+function readStringMap(
+  v: unknown,
+  at: string,
+  keys: readonly string[],
+  findings: Finding[],
+): Record<string, string> | undefined {
   if (!isPlainObject(v)) {
     findings.push(error(at, `must be an object (got ${describeType(v)})`));
     return undefined;
@@ -413,7 +533,11 @@ export interface StatusFromCniOptions {
  * result. Status comes from the sandbox interface named `ifName` (else the
  * first sandbox interface, spec §5.1.1) and the IPs that point at it;
  * malformed parts of the result are skipped. Never throws. */
-export function networkStatusFromCniResult(networkName: string, cniResult: unknown, opts: StatusFromCniOptions): NetworkStatus {
+export function networkStatusFromCniResult(
+  networkName: string,
+  cniResult: unknown,
+  opts: StatusFromCniOptions,
+): NetworkStatus {
   const status: NetworkStatus = { name: networkName, interface: opts.ifName };
   const result = isPlainObject(cniResult) ? cniResult : {};
 
@@ -433,7 +557,8 @@ export function networkStatusFromCniResult(networkName: string, cniResult: unkno
     if (typeof itf.name === 'string' && itf.name !== '') status.interface = itf.name;
     if (typeof itf.mac === 'string' && itf.mac !== '') status.mac = itf.mac;
     // CNI 1.1 results carry the MTU.
-    if (typeof itf.mtu === 'number' && Number.isInteger(itf.mtu) && itf.mtu > 0) status.mtu = itf.mtu;
+    if (typeof itf.mtu === 'number' && Number.isInteger(itf.mtu) && itf.mtu > 0)
+      status.mtu = itf.mtu;
   }
 
   const ips: string[] = [];
@@ -462,7 +587,13 @@ export function networkStatusFromCniResult(networkName: string, cniResult: unkno
     if (search !== undefined) d.search = search;
     const options = stringList(dns.options);
     if (options !== undefined) d.options = options;
-    if (d.nameservers !== undefined || d.domain !== undefined || d.search !== undefined || d.options !== undefined) status.dns = d;
+    if (
+      d.nameservers !== undefined ||
+      d.domain !== undefined ||
+      d.search !== undefined ||
+      d.options !== undefined
+    )
+      status.dns = d;
   }
 
   // Like Multus, report the gateways of default routes (0.0.0.0/0, ::/0).

@@ -73,11 +73,18 @@ export function checkPodNetworkAnnotations(
     const field = child(basePath, DEFAULT_NETWORK_ANNOTATION);
     const value: unknown = annotations[DEFAULT_NETWORK_ANNOTATION];
     if (typeof value !== 'string') {
-      findings.push(error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML'));
+      findings.push(
+        error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML'),
+      );
     } else {
       defaultEntry = readDefaultNetwork(
         value,
-        { podNamespace, field, clusterInterface, defaultNamespace: options.defaultNetworkNamespace },
+        {
+          podNamespace,
+          field,
+          clusterInterface,
+          defaultNamespace: options.defaultNetworkNamespace,
+        },
         findings,
       );
     }
@@ -90,7 +97,11 @@ export function checkPodNetworkAnnotations(
     if (typeof value !== 'string') {
       // A YAML list or map written without quotes arrives here.
       findings.push(
-        error(field, `must be a string (got ${describeType(value)})`, 'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"'),
+        error(
+          field,
+          `must be a string (got ${describeType(value)})`,
+          'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"',
+        ),
       );
     } else {
       entries = readNetworkSelection(value, podNamespace, field, findings);
@@ -102,7 +113,8 @@ export function checkPodNetworkAnnotations(
   const all = defaultEntry === undefined ? entries : [defaultEntry, ...entries];
   checkAttachmentSet(all, clusterInterface, findings);
   const attachments: ResolvedAttachment[] = new Array<ResolvedAttachment>(entries.length);
-  for (let i = 0; i < entries.length; i++) attachments[i] = (entries[i] as AttachmentEntry).attachment;
+  for (let i = 0; i < entries.length; i++)
+    attachments[i] = (entries[i] as AttachmentEntry).attachment;
   return defaultEntry === undefined
     ? { attachments, findings }
     : { attachments, defaultNetwork: defaultEntry.attachment, findings };
@@ -110,7 +122,11 @@ export function checkPodNetworkAnnotations(
 
 /** Warns about keys that look like a misspelt network annotation, which
  * would otherwise silently attach nothing. */
-function checkLookalikeKeys(annotations: Record<string, unknown>, basePath: string, findings: Finding[]): void {
+function checkLookalikeKeys(
+  annotations: Record<string, unknown>,
+  basePath: string,
+  findings: Finding[],
+): void {
   for (const key in annotations) {
     if (KNOWN_KEYS.has(key)) continue;
     if (!key.includes('cni.cncf.io') && !key.includes('multus')) continue;
@@ -121,7 +137,11 @@ function checkLookalikeKeys(annotations: Record<string, unknown>, basePath: stri
     const meant = KEY_BY_SUFFIX.get(hint);
     if (meant === undefined || meant === key) continue;
     findings.push(
-      warning(child(basePath, key), `${show(key)} is not read by Plexus or Multus, so it attaches nothing`, `did you mean ${show(meant)}?`),
+      warning(
+        child(basePath, key),
+        `${show(key)} is not read by Plexus or Multus, so it attaches nothing`,
+        `did you mean ${show(meant)}?`,
+      ),
     );
   }
 }

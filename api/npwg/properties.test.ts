@@ -4,7 +4,11 @@ import type { Finding } from '../findings.ts';
 import { BENCH_NETWORKS_ANNOTATION } from './bench-input.ts';
 import { parseDefaultNetwork } from './default-network.ts';
 import { parseNetworkSelection } from './network-selection.ts';
-import { buildNetworkStatus, networkStatusFromCniResult, parseNetworkStatus } from './network-status.ts';
+import {
+  buildNetworkStatus,
+  networkStatusFromCniResult,
+  parseNetworkStatus,
+} from './network-status.ts';
 import type { NetworkStatus } from './network-status.ts';
 import { checkPodNetworkAnnotations } from './pod-annotations.ts';
 import { ELEMENT_KEYS } from './selection-element.ts';
@@ -16,7 +20,12 @@ function wellFormed(findings: unknown, base: string): void {
   expect(Array.isArray(findings)).toBe(true);
   // One expect per call: vitest's matchers dominate the run time otherwise.
   const bad = (findings as Finding[]).filter(
-    (f) => typeof f.field !== 'string' || !f.field.startsWith(base) || typeof f.message !== 'string' || f.message === '' || (f.severity !== 'error' && f.severity !== 'warning'),
+    (f) =>
+      typeof f.field !== 'string' ||
+      !f.field.startsWith(base) ||
+      typeof f.message !== 'string' ||
+      f.message === '' ||
+      (f.severity !== 'error' && f.severity !== 'warning'),
   );
   expect(bad).toEqual([]);
 }
@@ -25,7 +34,13 @@ function selectionNeverThrows(value: string): void {
   const r = parseNetworkSelection(value, { podNamespace: 'team-a' });
   expect(Array.isArray(r.elements)).toBe(true);
   wellFormed(r.findings, F);
-  const bad = r.elements.filter((e) => typeof e.name !== 'string' || typeof e.namespace !== 'string' || typeof e.interface !== 'string' || !Number.isInteger(e.index));
+  const bad = r.elements.filter(
+    (e) =>
+      typeof e.name !== 'string' ||
+      typeof e.namespace !== 'string' ||
+      typeof e.interface !== 'string' ||
+      !Number.isInteger(e.index),
+  );
   expect(bad).toEqual([]);
 }
 
@@ -42,30 +57,68 @@ const jsonish = fc.oneof(
   fc.jsonValue(),
   fc.array(fc.jsonValue()),
   fc.constantFrom('10.1.1.5/24', 'fd00::1', '02:00:00:00:00:01', 'net1', 'eth0', 'lo', '', 'a/b@c'),
-  fc.array(fc.record({ containerPort: fc.jsonValue(), hostPort: fc.jsonValue(), protocol: fc.jsonValue(), hostIP: fc.jsonValue() }, { requiredKeys: [] })),
-  fc.record({ ingressRate: fc.jsonValue(), ingressBurst: fc.jsonValue(), egressRate: fc.jsonValue(), egressBurst: fc.jsonValue() }, { requiredKeys: [] }),
+  fc.array(
+    fc.record(
+      {
+        containerPort: fc.jsonValue(),
+        hostPort: fc.jsonValue(),
+        protocol: fc.jsonValue(),
+        hostIP: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    ),
+  ),
+  fc.record(
+    {
+      ingressRate: fc.jsonValue(),
+      ingressBurst: fc.jsonValue(),
+      egressRate: fc.jsonValue(),
+      egressBurst: fc.jsonValue(),
+    },
+    { requiredKeys: [] },
+  ),
 );
 const elementLike = fc.dictionary(keys, jsonish, { maxKeys: 8 });
 
 /** A valid comma-form annotation: entries, and which have an explicit ifname. */
-const validCommaForm = fc.array(fc.record({ ns: fc.option(label, { nil: undefined }), name: label, named: fc.boolean() }), { minLength: 1, maxLength: 12 });
+const validCommaForm = fc.array(
+  fc.record({ ns: fc.option(label, { nil: undefined }), name: label, named: fc.boolean() }),
+  { minLength: 1, maxLength: 12 },
+);
 
-function renderComma(items: { ns?: string; name: string; named: boolean }[], spaces: boolean): string {
+function renderComma(
+  items: { ns?: string; name: string; named: boolean }[],
+  spaces: boolean,
+): string {
   return items
-    .map((it, i) => `${it.ns === undefined ? '' : `${it.ns}/`}${it.name}${it.named ? `@data${i}` : ''}`)
+    .map(
+      (it, i) =>
+        `${it.ns === undefined ? '' : `${it.ns}/`}${it.name}${it.named ? `@data${i}` : ''}`,
+    )
     .join(spaces ? ' , ' : ',');
 }
 
 const validAnnotation = fc.oneof(
   validCommaForm.map((items) => renderComma(items, false)),
   fc.constant(BENCH_NETWORKS_ANNOTATION),
-  fc.array(label, { minLength: 1, maxLength: 5 }).map((names) => JSON.stringify(names.map((name, i) => ({ name, interface: `x${i}`, ips: [`10.0.${i}.5/24`] })))),
+  fc
+    .array(label, { minLength: 1, maxLength: 5 })
+    .map((names) =>
+      JSON.stringify(
+        names.map((name, i) => ({ name, interface: `x${i}`, ips: [`10.0.${i}.5/24`] })),
+      ),
+    ),
 );
 
-type Mutation = { kind: 'delete' | 'insert' | 'swapcase'; at: number; ch: string } | { kind: 'duplicate' };
+type Mutation =
+  { kind: 'delete' | 'insert' | 'swapcase'; at: number; ch: string } | { kind: 'duplicate' };
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), ch: fc.constant('') }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), ch: fc.constantFrom(',', '@', '/', '"', '[', '{', ' ', ':', '.', '\u00e9') }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    ch: fc.constantFrom(',', '@', '/', '"', '[', '{', ' ', ':', '.', '\u00e9'),
+  }),
   fc.record({ kind: fc.constant('swapcase' as const), at: fc.nat(), ch: fc.constant('') }),
   fc.constant({ kind: 'duplicate' as const }),
 );
@@ -88,18 +141,38 @@ function mutate(value: string, m: Mutation): string {
 
 describe('parseNetworkSelection properties', () => {
   it('never throws on random strings', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), selectionNeverThrows), RUNS);
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', '-', ',', '/', '@', ' ', '[', ']', '{', '}', '"', '1', '.') }), selectionNeverThrows), RUNS);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), selectionNeverThrows),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', '-', ',', '/', '@', ' ', '[', ']', '{', '}', '"', '1', '.'),
+        }),
+        selectionNeverThrows,
+      ),
+      RUNS,
+    );
   });
   it('never throws on random JSON values', () => {
     fc.assert(fc.property(fc.json(), selectionNeverThrows), RUNS);
-    fc.assert(fc.property(fc.array(fc.oneof(elementLike, fc.jsonValue()), { maxLength: 6 }), (list) => selectionNeverThrows(JSON.stringify(list))), RUNS);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(elementLike, fc.jsonValue()), { maxLength: 6 }), (list) =>
+        selectionNeverThrows(JSON.stringify(list)),
+      ),
+      RUNS,
+    );
   });
   it('never throws on mutated valid annotations', () => {
     fc.assert(
-      fc.property(validAnnotation, fc.array(mutation, { minLength: 1, maxLength: 4 }), (value, ms) => {
-        selectionNeverThrows(ms.reduce(mutate, value));
-      }),
+      fc.property(
+        validAnnotation,
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (value, ms) => {
+          selectionNeverThrows(ms.reduce(mutate, value));
+        },
+      ),
       RUNS,
     );
   });
@@ -110,7 +183,9 @@ describe('parseNetworkSelection properties', () => {
         expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
         expect(r.elements.map((e) => e.name)).toEqual(items.map((it) => it.name));
         expect(r.elements.map((e) => e.namespace)).toEqual(items.map((it) => it.ns ?? 'team-a'));
-        expect(r.elements.map((e) => e.interface)).toEqual(items.map((it, i) => (it.named ? `data${i}` : `net${i + 1}`)));
+        expect(r.elements.map((e) => e.interface)).toEqual(
+          items.map((it, i) => (it.named ? `data${i}` : `net${i + 1}`)),
+        );
       }),
       RUNS,
     );
@@ -139,7 +214,15 @@ describe('other entry points never throw', () => {
   });
   it('checkPodNetworkAnnotations', () => {
     const annotations = fc.dictionary(
-      fc.oneof(fc.constantFrom('k8s.v1.cni.cncf.io/networks', 'v1.multus-cni.io/default-network', 'k8s.cni.cncf.io/networks', 'app'), fc.string()),
+      fc.oneof(
+        fc.constantFrom(
+          'k8s.v1.cni.cncf.io/networks',
+          'v1.multus-cni.io/default-network',
+          'k8s.cni.cncf.io/networks',
+          'app',
+        ),
+        fc.string(),
+      ),
       fc.oneof(fc.string(), validAnnotation, fc.jsonValue()),
       { maxKeys: 5 },
     );
@@ -178,7 +261,14 @@ describe('other entry points never throw', () => {
         ips: fc.array(ip, { maxLength: 3 }),
         mac: fc.constantFrom('02:00:00:00:00:01', '0a:58:0a:f4:01:05'),
         mtu: fc.integer({ min: 68, max: 9000 }),
-        dns: fc.record({ nameservers: fc.array(ip, { maxLength: 2 }), domain: label, search: fc.array(label, { maxLength: 2 }) }, { requiredKeys: [] }),
+        dns: fc.record(
+          {
+            nameservers: fc.array(ip, { maxLength: 2 }),
+            domain: label,
+            search: fc.array(label, { maxLength: 2 }),
+          },
+          { requiredKeys: [] },
+        ),
         gateway: fc.array(ip, { maxLength: 2 }),
       },
       { requiredKeys: ['name', 'interface'] },

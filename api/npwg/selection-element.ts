@@ -6,7 +6,14 @@
 import { child, error, isPlainObject, warning, describeType } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem, interfaceNameProblem } from '../names.ts';
-import { isMulticastMac, isZeroMac, parseAddressMaybePrefixed, parseCidr, parseIp, parseMac } from '../net/ip.ts';
+import {
+  isMulticastMac,
+  isZeroMac,
+  parseAddressMaybePrefixed,
+  parseCidr,
+  parseIp,
+  parseMac,
+} from '../net/ip.ts';
 import type { BandwidthEntry, NetworkSelectionElement, PortMapping } from './types.ts';
 import { suggestKey } from './suggest.ts';
 import { labelLike, show } from './values.ts';
@@ -32,7 +39,9 @@ const DEPRECATED_INTERFACE_KEY = 'interfaceRequest';
 const ELEMENT_KEY_SET: ReadonlySet<string> = new Set(ELEMENT_KEYS);
 // Go's encoding/json matches object keys case-insensitively, so Multus reads
 // `"Name"` as `name`; map lower-cased spellings back to the real key.
-const ELEMENT_KEY_BY_LOWER: ReadonlyMap<string, ElementKey> = new Map(ELEMENT_KEYS.map((k) => [k.toLowerCase(), k]));
+const ELEMENT_KEY_BY_LOWER: ReadonlyMap<string, ElementKey> = new Map(
+  ELEMENT_KEYS.map((k) => [k.toLowerCase(), k]),
+);
 
 const ELEMENT_KEY_ALIASES: ReadonlyMap<string, string> = new Map([
   ['interfacename', 'interface'],
@@ -77,11 +86,23 @@ const INFINIBAND_GUID = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){7}$/;
 /** Checks one object of the JSON list form. Returns the element with every
  * well-typed field (unknown keys dropped), or undefined when `raw` is not an
  * object. `path` is the element's field path (`…[i]`). */
-export function readJsonElement(raw: unknown, path: string, findings: Finding[]): NetworkSelectionElement | undefined {
+export function readJsonElement(
+  raw: unknown,
+  path: string,
+  findings: Finding[],
+): NetworkSelectionElement | undefined {
   if (!isPlainObject(raw)) {
     const fix =
-      typeof raw === 'string' ? `write {"name": ${show(raw)}} instead of a bare string` : 'write an object such as {"name": "my-network"}';
-    findings.push(error(path, `each list entry must be an object with a "name" (got ${describeType(raw)})`, fix));
+      typeof raw === 'string'
+        ? `write {"name": ${show(raw)}} instead of a bare string`
+        : 'write an object such as {"name": "my-network"}';
+    findings.push(
+      error(
+        path,
+        `each list entry must be an object with a "name" (got ${describeType(raw)})`,
+        fix,
+      ),
+    );
     return undefined;
   }
   const out: NetworkSelectionElement = { name: '' };
@@ -93,7 +114,8 @@ export function readJsonElement(raw: unknown, path: string, findings: Finding[])
     if (!ELEMENT_KEY_SET.has(key)) {
       if (key === DEPRECATED_INTERFACE_KEY) {
         if (typeof value === 'string') deprecatedInterface = value;
-        else findings.push(error(child(path, key), `must be a string (got ${describeType(value)})`));
+        else
+          findings.push(error(child(path, key), `must be a string (got ${describeType(value)})`));
         continue;
       }
       canon = unknownElementKey(raw, key, path, findings);
@@ -103,15 +125,40 @@ export function readJsonElement(raw: unknown, path: string, findings: Finding[])
     readElementKey(canon as ElementKey, value, out, path, key, findings);
   }
   if (!sawName) {
-    findings.push(error(child(path, 'name'), 'is required: the name of the NetworkAttachmentDefinition to attach', 'add "name": "<nad-name>"'));
+    findings.push(
+      error(
+        child(path, 'name'),
+        'is required: the name of the NetworkAttachmentDefinition to attach',
+        'add "name": "<nad-name>"',
+      ),
+    );
   }
   if (deprecatedInterface !== undefined) {
     const at = child(path, DEPRECATED_INTERFACE_KEY);
     if (out.interface !== undefined) {
-      findings.push(warning(at, 'is the pre-3.2 Multus spelling of "interface" and is ignored because "interface" is set', `remove "${DEPRECATED_INTERFACE_KEY}"`));
+      findings.push(
+        warning(
+          at,
+          'is the pre-3.2 Multus spelling of "interface" and is ignored because "interface" is set',
+          `remove "${DEPRECATED_INTERFACE_KEY}"`,
+        ),
+      );
     } else {
-      findings.push(warning(at, 'is the deprecated (pre-3.2 Multus) spelling of "interface"; it is still honoured', `rename it to "interface"`));
-      readElementKey('interface', deprecatedInterface, out, path, DEPRECATED_INTERFACE_KEY, findings);
+      findings.push(
+        warning(
+          at,
+          'is the deprecated (pre-3.2 Multus) spelling of "interface"; it is still honoured',
+          `rename it to "interface"`,
+        ),
+      );
+      readElementKey(
+        'interface',
+        deprecatedInterface,
+        out,
+        path,
+        DEPRECATED_INTERFACE_KEY,
+        findings,
+      );
     }
   }
   crossFieldChecks(out, path, findings);
@@ -120,17 +167,34 @@ export function readJsonElement(raw: unknown, path: string, findings: Finding[])
 
 /** Handles a key that is not one of the spec's. Returns the spec key to read
  * it as (Go-style case-insensitive match), or undefined to ignore it. */
-function unknownElementKey(raw: Record<string, unknown>, key: string, path: string, findings: Finding[]): ElementKey | undefined {
+function unknownElementKey(
+  raw: Record<string, unknown>,
+  key: string,
+  path: string,
+  findings: Finding[],
+): ElementKey | undefined {
   // Keys with a period are the spec's reverse-DNS extension keys.
   if (key.includes('.')) return undefined;
   const at = child(path, key);
   const folded = ELEMENT_KEY_BY_LOWER.get(key.toLowerCase());
   if (folded !== undefined) {
     if (Object.hasOwn(raw, folded)) {
-      findings.push(warning(at, `is ignored: keys are case-sensitive and "${folded}" is also set`, `remove "${key}"`));
+      findings.push(
+        warning(
+          at,
+          `is ignored: keys are case-sensitive and "${folded}" is also set`,
+          `remove "${key}"`,
+        ),
+      );
       return undefined;
     }
-    findings.push(warning(at, `is read as "${folded}" because Multus matches keys case-insensitively; the spec spells it "${folded}"`, `rename it to "${folded}"`));
+    findings.push(
+      warning(
+        at,
+        `is read as "${folded}" because Multus matches keys case-insensitively; the spec spells it "${folded}"`,
+        `rename it to "${folded}"`,
+      ),
+    );
     return folded;
   }
   const hint = suggestKey(key, ELEMENT_KEYS, ELEMENT_KEY_ALIASES);
@@ -138,7 +202,9 @@ function unknownElementKey(raw: Record<string, unknown>, key: string, path: stri
     warning(
       at,
       'is not a key of the NPWG network selection element and is ignored',
-      hint !== undefined ? `did you mean "${hint}"?` : 'remove it, or use a reverse-DNS key such as "org.example.my-key" for your own data',
+      hint !== undefined
+        ? `did you mean "${hint}"?`
+        : 'remove it, or use a reverse-DNS key such as "org.example.my-key" for your own data',
     ),
   );
   return undefined;
@@ -155,7 +221,13 @@ function fieldOf(path: string, key: string, j?: number | string, sub?: string): 
 
 /** A string value, or undefined after reporting a wrong type; an empty string
  * is reported with `emptyHint` when given (the key is then ignored). */
-function stringValue(value: unknown, path: string, written: string, findings: Finding[], emptyHint?: [message: string, fix: string]): string | undefined {
+function stringValue(
+  value: unknown,
+  path: string,
+  written: string,
+  findings: Finding[],
+  emptyHint?: [message: string, fix: string],
+): string | undefined {
   // Field paths are built only on the error paths: this runs per key per pod.
   if (typeof value !== 'string') {
     findings.push(error(fieldOf(path, written), `must be a string (got ${describeType(value)})`));
@@ -169,9 +241,18 @@ function stringValue(value: unknown, path: string, written: string, findings: Fi
 }
 
 /** Reads one spec key into `out`; `written` is the key as the user spelt it. */
-function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionElement, path: string, written: string, findings: Finding[]): void {
+function readElementKey(
+  key: ElementKey,
+  value: unknown,
+  out: NetworkSelectionElement,
+  path: string,
+  written: string,
+  findings: Finding[],
+): void {
   if (value === null && key !== 'name') {
-    findings.push(warning(fieldOf(path, written), 'is null and treated as absent', `remove "${written}"`));
+    findings.push(
+      warning(fieldOf(path, written), 'is null and treated as absent', `remove "${written}"`),
+    );
     return;
   }
   switch (key) {
@@ -191,7 +272,10 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       return;
     }
     case 'interface': {
-      const v = stringValue(value, path, written, findings, ['is empty and ignored; a name will be generated', 'remove "interface" or give a name']);
+      const v = stringValue(value, path, written, findings, [
+        'is empty and ignored; a name will be generated',
+        'remove "interface" or give a name',
+      ]);
       if (v === undefined) return;
       out.interface = v;
       checkInterfaceName(v, path, written, findings);
@@ -201,7 +285,10 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       out.ips = readIps(value, path, written, findings);
       return;
     case 'mac': {
-      const v = stringValue(value, path, written, findings, ['is empty and ignored', 'remove "mac" or give an address']);
+      const v = stringValue(value, path, written, findings, [
+        'is empty and ignored',
+        'remove "mac" or give an address',
+      ]);
       if (v === undefined) return;
       out.mac = v;
       checkMac(v, path, written, findings);
@@ -218,18 +305,33 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       return;
     case 'cni-args': {
       if (!isPlainObject(value)) {
-        findings.push(error(fieldOf(path, written), `must be an object of CNI args (got ${describeType(value)})`, 'write "cni-args": {"key": "value"}'));
+        findings.push(
+          error(
+            fieldOf(path, written),
+            `must be an object of CNI args (got ${describeType(value)})`,
+            'write "cni-args": {"key": "value"}',
+          ),
+        );
         return;
       }
       out['cni-args'] = value;
       return;
     }
     case 'infiniband-guid': {
-      const v = stringValue(value, path, written, findings, ['is empty and ignored', 'remove "infiniband-guid" or give a GUID']);
+      const v = stringValue(value, path, written, findings, [
+        'is empty and ignored',
+        'remove "infiniband-guid" or give a GUID',
+      ]);
       if (v === undefined) return;
       out['infiniband-guid'] = v;
       if (!INFINIBAND_GUID.test(v)) {
-        findings.push(error(fieldOf(path, written), `${show(v)} is not an InfiniBand GUID`, 'write 8 colon-separated hex bytes, e.g. "c2:11:22:33:44:55:66:77"'));
+        findings.push(
+          error(
+            fieldOf(path, written),
+            `${show(v)} is not an InfiniBand GUID`,
+            'write 8 colon-separated hex bytes, e.g. "c2:11:22:33:44:55:66:77"',
+          ),
+        );
       }
       return;
     }
@@ -239,7 +341,13 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
       out['ipam-claim-reference'] = v;
       const problem = dns1123SubdomainProblem(v);
       if (problem !== undefined) {
-        findings.push(error(fieldOf(path, written), `must name an IPAMClaim: ${problem}`, "give the name of an IPAMClaim in the network's namespace"));
+        findings.push(
+          error(
+            fieldOf(path, written),
+            `must name an IPAMClaim: ${problem}`,
+            "give the name of an IPAMClaim in the network's namespace",
+          ),
+        );
       }
       return;
     }
@@ -250,7 +358,11 @@ function readElementKey(key: ElementKey, value: unknown, out: NetworkSelectionEl
 function crossFieldChecks(out: NetworkSelectionElement, path: string, findings: Finding[]): void {
   if (out['ipam-claim-reference'] !== undefined && out.ips !== undefined) {
     findings.push(
-      error(child(path, 'ipam-claim-reference'), 'cannot be combined with "ips": the IPAMClaim decides the addresses', 'keep either "ips" or "ipam-claim-reference"'),
+      error(
+        child(path, 'ipam-claim-reference'),
+        'cannot be combined with "ips": the IPAMClaim decides the addresses',
+        'keep either "ips" or "ipam-claim-reference"',
+      ),
     );
   }
   const gateways = out['default-route'];
@@ -281,11 +393,18 @@ function crossFieldChecks(out: NetworkSelectionElement, path: string, findings: 
   }
 }
 
-export function checkNadName(value: string, path: string, written: string, findings: Finding[]): void {
+export function checkNadName(
+  value: string,
+  path: string,
+  written: string,
+  findings: Finding[],
+): void {
   const problem = dns1123LabelProblem(value);
   if (problem === undefined) return;
   if (value === '') {
-    findings.push(error(fieldOf(path, written), 'is empty: name the NetworkAttachmentDefinition to attach'));
+    findings.push(
+      error(fieldOf(path, written), 'is empty: name the NetworkAttachmentDefinition to attach'),
+    );
     return;
   }
   if (value.includes('.') && dns1123SubdomainProblem(value) === undefined) {
@@ -293,7 +412,8 @@ export function checkNadName(value: string, path: string, written: string, findi
       error(
         fieldOf(path, written),
         `${show(value)} has dots: the NPWG spec requires network names to be DNS-1123 labels, so this NAD cannot be selected`,
-        'rename the NetworkAttachmentDefinition without dots, e.g. ' + show(value.replace(/\./g, '-')),
+        'rename the NetworkAttachmentDefinition without dots, e.g. ' +
+          show(value.replace(/\./g, '-')),
       ),
     );
     return;
@@ -302,8 +422,10 @@ export function checkNadName(value: string, path: string, written: string, findi
   const slash = value.indexOf('/');
   const at = value.indexOf('@');
   let fix: string | undefined;
-  if (slash > 0 && at < 0) fix = `write "namespace": ${show(value.slice(0, slash))}, "name": ${show(value.slice(slash + 1))}`;
-  else if (at > 0 && slash < 0) fix = `write "name": ${show(value.slice(0, at))}, "interface": ${show(value.slice(at + 1))}`;
+  if (slash > 0 && at < 0)
+    fix = `write "namespace": ${show(value.slice(0, slash))}, "name": ${show(value.slice(slash + 1))}`;
+  else if (at > 0 && slash < 0)
+    fix = `write "name": ${show(value.slice(0, at))}, "interface": ${show(value.slice(at + 1))}`;
   else {
     const like = labelLike(value);
     if (like !== undefined) fix = `use ${show(like)}`;
@@ -311,17 +433,39 @@ export function checkNadName(value: string, path: string, written: string, findi
   findings.push(error(fieldOf(path, written), `network name ${show(value)} ${problem}`, fix));
 }
 
-export function checkNamespace(value: string, path: string, written: string, findings: Finding[]): void {
+export function checkNamespace(
+  value: string,
+  path: string,
+  written: string,
+  findings: Finding[],
+): void {
   const problem = dns1123LabelProblem(value);
   if (problem === undefined) return;
   const like = labelLike(value);
-  findings.push(error(fieldOf(path, written), `namespace ${show(value)} ${problem}`, like !== undefined ? `use ${show(like)}` : undefined));
+  findings.push(
+    error(
+      fieldOf(path, written),
+      `namespace ${show(value)} ${problem}`,
+      like !== undefined ? `use ${show(like)}` : undefined,
+    ),
+  );
 }
 
-export function checkInterfaceName(value: string, path: string, written: string, findings: Finding[]): void {
+export function checkInterfaceName(
+  value: string,
+  path: string,
+  written: string,
+  findings: Finding[],
+): void {
   const problem = interfaceNameProblem(value);
   if (problem === undefined) return;
-  findings.push(error(fieldOf(path, written), `interface name ${show(value)} ${problem}`, 'use a short name such as "net1" or "data0"'));
+  findings.push(
+    error(
+      fieldOf(path, written),
+      `interface name ${show(value)} ${problem}`,
+      'use a short name such as "net1" or "data0"',
+    ),
+  );
 }
 
 function checkMac(value: string, path: string, written: string, findings: Finding[]): void {
@@ -329,30 +473,69 @@ function checkMac(value: string, path: string, written: string, findings: Findin
   if (mac === undefined) {
     // Spec §4.1.2.1.4 also allows a 20-byte IP-over-InfiniBand address.
     if (IPOIB_HWADDR.test(value)) return;
-    findings.push(error(fieldOf(path, written), `${show(value)} is not a MAC address`, 'write 6 hex bytes such as "02:23:45:67:89:01"'));
+    findings.push(
+      error(
+        fieldOf(path, written),
+        `${show(value)} is not a MAC address`,
+        'write 6 hex bytes such as "02:23:45:67:89:01"',
+      ),
+    );
     return;
   }
   if (isZeroMac(mac)) {
-    findings.push(error(fieldOf(path, written), 'the all-zero MAC cannot be assigned to an interface', 'use a locally administered unicast address such as "02:00:00:00:00:01"'));
+    findings.push(
+      error(
+        fieldOf(path, written),
+        'the all-zero MAC cannot be assigned to an interface',
+        'use a locally administered unicast address such as "02:00:00:00:00:01"',
+      ),
+    );
     return;
   }
   if (isMulticastMac(mac)) {
     const first = mac.bytes[0] ?? 0;
-    const unicast = [((first & 0xfe) | 0x02).toString(16).padStart(2, '0'), ...mac.text.split(':').slice(1)].join(':');
+    const unicast = [
+      ((first & 0xfe) | 0x02).toString(16).padStart(2, '0'),
+      ...mac.text.split(':').slice(1),
+    ].join(':');
     findings.push(
-      error(fieldOf(path, written), `${show(value)} is a multicast or broadcast address (lowest bit of the first byte set); no interface can use it`, `use a unicast address such as "${unicast}"`),
+      error(
+        fieldOf(path, written),
+        `${show(value)} is a multicast or broadcast address (lowest bit of the first byte set); no interface can use it`,
+        `use a unicast address such as "${unicast}"`,
+      ),
     );
   }
 }
 
-function readIps(value: unknown, path: string, written: string, findings: Finding[]): string[] | undefined {
+function readIps(
+  value: unknown,
+  path: string,
+  written: string,
+  findings: Finding[],
+): string[] | undefined {
   if (!Array.isArray(value)) {
-    const fix = typeof value === 'string' ? `write a list: "ips": [${show(value)}]` : 'write a list such as ["10.1.1.5/24"]';
-    findings.push(error(fieldOf(path, written), `must be a list of IP addresses (got ${describeType(value)})`, fix));
+    const fix =
+      typeof value === 'string'
+        ? `write a list: "ips": [${show(value)}]`
+        : 'write a list such as ["10.1.1.5/24"]';
+    findings.push(
+      error(
+        fieldOf(path, written),
+        `must be a list of IP addresses (got ${describeType(value)})`,
+        fix,
+      ),
+    );
     return undefined;
   }
   if (value.length === 0) {
-    findings.push(warning(fieldOf(path, written), 'is empty and has no effect', 'remove "ips" or list at least one address'));
+    findings.push(
+      warning(
+        fieldOf(path, written),
+        'is empty and has no effect',
+        'remove "ips" or list at least one address',
+      ),
+    );
     return [];
   }
   const out: string[] = [];
@@ -360,33 +543,68 @@ function readIps(value: unknown, path: string, written: string, findings: Findin
   for (let j = 0; j < value.length; j++) {
     const item: unknown = value[j];
     if (typeof item !== 'string') {
-      findings.push(error(fieldOf(path, written, j), `must be a string (got ${describeType(item)})`));
+      findings.push(
+        error(fieldOf(path, written, j), `must be a string (got ${describeType(item)})`),
+      );
       continue;
     }
     out.push(item);
     const addr = parseAddressMaybePrefixed(item);
     if (addr === undefined) {
-      findings.push(error(fieldOf(path, written, j), `${show(item)} is not an IP address or address/prefix`, 'write e.g. "10.1.1.5/24" or "fd00::5/64"'));
+      findings.push(
+        error(
+          fieldOf(path, written, j),
+          `${show(item)} is not an IP address or address/prefix`,
+          'write e.g. "10.1.1.5/24" or "fd00::5/64"',
+        ),
+      );
       continue;
     }
     if (value.length > 1) {
       seen ??= new Set();
       const key = `${addr.family}:${addr.value}`;
-      if (seen.has(key)) findings.push(error(fieldOf(path, written, j), `address ${show(addr.text)} is listed twice`, 'remove the duplicate'));
+      if (seen.has(key))
+        findings.push(
+          error(
+            fieldOf(path, written, j),
+            `address ${show(addr.text)} is listed twice`,
+            'remove the duplicate',
+          ),
+        );
       seen.add(key);
     }
   }
   return out;
 }
 
-function readGateways(value: unknown, path: string, written: string, findings: Finding[]): string[] | undefined {
+function readGateways(
+  value: unknown,
+  path: string,
+  written: string,
+  findings: Finding[],
+): string[] | undefined {
   if (!Array.isArray(value)) {
-    const fix = typeof value === 'string' ? `write a list: "default-route": [${show(value)}]` : 'write a list such as ["10.1.1.1"]';
-    findings.push(error(fieldOf(path, written), `must be a list of gateway IP addresses (got ${describeType(value)})`, fix));
+    const fix =
+      typeof value === 'string'
+        ? `write a list: "default-route": [${show(value)}]`
+        : 'write a list such as ["10.1.1.1"]';
+    findings.push(
+      error(
+        fieldOf(path, written),
+        `must be a list of gateway IP addresses (got ${describeType(value)})`,
+        fix,
+      ),
+    );
     return undefined;
   }
   if (value.length === 0) {
-    findings.push(warning(fieldOf(path, written), 'is empty and has no effect', 'remove "default-route" or give the gateway address'));
+    findings.push(
+      warning(
+        fieldOf(path, written),
+        'is empty and has no effect',
+        'remove "default-route" or give the gateway address',
+      ),
+    );
     return [];
   }
   const out: string[] = [];
@@ -395,7 +613,9 @@ function readGateways(value: unknown, path: string, written: string, findings: F
   for (let j = 0; j < value.length; j++) {
     const item: unknown = value[j];
     if (typeof item !== 'string') {
-      findings.push(error(fieldOf(path, written, j), `must be a string (got ${describeType(item)})`));
+      findings.push(
+        error(fieldOf(path, written, j), `must be a string (got ${describeType(item)})`),
+      );
       continue;
     }
     out.push(item);
@@ -405,15 +625,27 @@ function readGateways(value: unknown, path: string, written: string, findings: F
       const bare = slash >= 0 ? item.slice(0, slash) : '';
       findings.push(
         slash >= 0 && parseIp(bare) !== undefined
-          ? error(fieldOf(path, written, j), `${show(item)} has a prefix length; a gateway is a single address`, `write ${show(bare)}`)
-          : error(fieldOf(path, written, j), `${show(item)} is not an IP address`, 'write the gateway address, e.g. "10.1.1.1"'),
+          ? error(
+              fieldOf(path, written, j),
+              `${show(item)} has a prefix length; a gateway is a single address`,
+              `write ${show(bare)}`,
+            )
+          : error(
+              fieldOf(path, written, j),
+              `${show(item)} is not an IP address`,
+              'write the gateway address, e.g. "10.1.1.1"',
+            ),
       );
       continue;
     }
     const dup = ip.family === 4 ? v4 : v6;
     if (dup) {
       findings.push(
-        error(fieldOf(path, written, j), `a second IPv${ip.family} gateway: a pod has one default route per address family (no ECMP)`, 'keep one gateway per address family'),
+        error(
+          fieldOf(path, written, j),
+          `a second IPv${ip.family} gateway: a pod has one default route per address family (no ECMP)`,
+          'keep one gateway per address family',
+        ),
       );
     }
     if (ip.family === 4) v4 = true;
@@ -422,10 +654,19 @@ function readGateways(value: unknown, path: string, written: string, findings: F
   return out;
 }
 
-function readPortMappings(value: unknown, path: string, written: string, findings: Finding[]): PortMapping[] | undefined {
+function readPortMappings(
+  value: unknown,
+  path: string,
+  written: string,
+  findings: Finding[],
+): PortMapping[] | undefined {
   if (!Array.isArray(value)) {
     findings.push(
-      error(fieldOf(path, written), `must be a list of port mappings (got ${describeType(value)})`, 'write e.g. [{"containerPort": 80, "hostPort": 8080, "protocol": "tcp"}]'),
+      error(
+        fieldOf(path, written),
+        `must be a list of port mappings (got ${describeType(value)})`,
+        'write e.g. [{"containerPort": 80, "hostPort": 8080, "protocol": "tcp"}]',
+      ),
     );
     return undefined;
   }
@@ -433,7 +674,12 @@ function readPortMappings(value: unknown, path: string, written: string, finding
   for (let j = 0; j < value.length; j++) {
     const item: unknown = value[j];
     if (!isPlainObject(item)) {
-      findings.push(error(fieldOf(path, written, j), `must be an object with "containerPort" and "hostPort" (got ${describeType(item)})`));
+      findings.push(
+        error(
+          fieldOf(path, written, j),
+          `must be an object with "containerPort" and "hostPort" (got ${describeType(item)})`,
+        ),
+      );
       continue;
     }
     const containerPort = readPort(item, 'containerPort', path, written, j, findings);
@@ -443,21 +689,43 @@ function readPortMappings(value: unknown, path: string, written: string, finding
       const v = item[key];
       if (key === 'containerPort' || key === 'hostPort') continue;
       if (key === 'protocol') {
-        if (typeof v !== 'string') findings.push(error(fieldOf(path, written, j, key), `must be a string (got ${describeType(v)})`));
+        if (typeof v !== 'string')
+          findings.push(
+            error(fieldOf(path, written, j, key), `must be a string (got ${describeType(v)})`),
+          );
         else if (!PROTOCOLS.has(v.toLowerCase())) {
-          findings.push(error(fieldOf(path, written, j, key), `${show(v)} is not a protocol portmap supports`, 'use "tcp", "udp" or "sctp"'));
+          findings.push(
+            error(
+              fieldOf(path, written, j, key),
+              `${show(v)} is not a protocol portmap supports`,
+              'use "tcp", "udp" or "sctp"',
+            ),
+          );
         } else mapping.protocol = v;
       } else if (key === 'hostIP') {
-        if (typeof v !== 'string') findings.push(error(fieldOf(path, written, j, key), `must be a string (got ${describeType(v)})`));
+        if (typeof v !== 'string')
+          findings.push(
+            error(fieldOf(path, written, j, key), `must be a string (got ${describeType(v)})`),
+          );
         else if (v !== '') {
           if (parseIp(v) === undefined) {
-            findings.push(error(fieldOf(path, written, j, key), `${show(v)} is not an IP address`, 'write a host address, or leave "hostIP" out to listen on all'));
+            findings.push(
+              error(
+                fieldOf(path, written, j, key),
+                `${show(v)} is not an IP address`,
+                'write a host address, or leave "hostIP" out to listen on all',
+              ),
+            );
           } else mapping.hostIP = v;
         }
       } else {
         const hint = suggestKey(key, PORT_KEYS);
         findings.push(
-          warning(fieldOf(path, written, j, key), 'is not a port mapping key and is ignored', hint !== undefined ? `did you mean "${hint}"?` : 'remove it'),
+          warning(
+            fieldOf(path, written, j, key),
+            'is not a port mapping key and is ignored',
+            hint !== undefined ? `did you mean "${hint}"?` : 'remove it',
+          ),
         );
       }
     }
@@ -466,45 +734,91 @@ function readPortMappings(value: unknown, path: string, written: string, finding
   return out;
 }
 
-function readPort(item: Record<string, unknown>, key: 'containerPort' | 'hostPort', path: string, written: string, j: number, findings: Finding[]): number | undefined {
+function readPort(
+  item: Record<string, unknown>,
+  key: 'containerPort' | 'hostPort',
+  path: string,
+  written: string,
+  j: number,
+  findings: Finding[],
+): number | undefined {
   const v = item[key];
   if (v === undefined) {
-    findings.push(error(fieldOf(path, written, j, key), 'is required (the portmap plugin needs both ports)', `add "${key}": <1-65535>`));
+    findings.push(
+      error(
+        fieldOf(path, written, j, key),
+        'is required (the portmap plugin needs both ports)',
+        `add "${key}": <1-65535>`,
+      ),
+    );
     return undefined;
   }
   if (typeof v !== 'number') {
-    const fix = typeof v === 'string' && /^[0-9]+$/.test(v) ? `write ${v} without quotes` : undefined;
-    findings.push(error(fieldOf(path, written, j, key), `must be a port number (got ${describeType(v)})`, fix));
+    const fix =
+      typeof v === 'string' && /^[0-9]+$/.test(v) ? `write ${v} without quotes` : undefined;
+    findings.push(
+      error(fieldOf(path, written, j, key), `must be a port number (got ${describeType(v)})`, fix),
+    );
     return undefined;
   }
   if (!Number.isInteger(v) || v < 1 || v > 65535) {
-    findings.push(error(fieldOf(path, written, j, key), `${v} is not a port number`, 'use an integer from 1 to 65535'));
+    findings.push(
+      error(
+        fieldOf(path, written, j, key),
+        `${v} is not a port number`,
+        'use an integer from 1 to 65535',
+      ),
+    );
     return undefined;
   }
   return v;
 }
 
-function readBandwidth(value: unknown, path: string, written: string, findings: Finding[]): BandwidthEntry | undefined {
+function readBandwidth(
+  value: unknown,
+  path: string,
+  written: string,
+  findings: Finding[],
+): BandwidthEntry | undefined {
   if (!isPlainObject(value)) {
     findings.push(
-      error(fieldOf(path, written), `must be an object (got ${describeType(value)})`, 'write e.g. {"ingressRate": 100000000, "ingressBurst": 10000000}'),
+      error(
+        fieldOf(path, written),
+        `must be an object (got ${describeType(value)})`,
+        'write e.g. {"ingressRate": 100000000, "ingressBurst": 10000000}',
+      ),
     );
     return undefined;
   }
   const out: BandwidthEntry = {};
   for (const key in value) {
     const v = value[key];
-    if (key !== 'ingressRate' && key !== 'ingressBurst' && key !== 'egressRate' && key !== 'egressBurst') {
+    if (
+      key !== 'ingressRate' &&
+      key !== 'ingressBurst' &&
+      key !== 'egressRate' &&
+      key !== 'egressBurst'
+    ) {
       const hint = suggestKey(key, BANDWIDTH_KEYS);
-      findings.push(warning(fieldOf(path, written, key), 'is not a bandwidth key and is ignored', hint !== undefined ? `did you mean "${hint}"?` : 'remove it'));
+      findings.push(
+        warning(
+          fieldOf(path, written, key),
+          'is not a bandwidth key and is ignored',
+          hint !== undefined ? `did you mean "${hint}"?` : 'remove it',
+        ),
+      );
       continue;
     }
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
       findings.push(
         error(
           fieldOf(path, written, key),
-          typeof v === 'number' ? `${v} is not a whole non-negative number` : `must be a number (got ${describeType(v)})`,
-          key.endsWith('Rate') ? 'give the rate in bits per second, e.g. 100000000 for 100 Mbit/s' : 'give the burst in bits',
+          typeof v === 'number'
+            ? `${v} is not a whole non-negative number`
+            : `must be a number (got ${describeType(v)})`,
+          key.endsWith('Rate')
+            ? 'give the rate in bits per second, e.g. 100000000 for 100 Mbit/s'
+            : 'give the burst in bits',
         ),
       );
       continue;
@@ -522,48 +836,101 @@ function readBandwidth(value: unknown, path: string, written: string, findings: 
     if (rate === 0) {
       // A zero rate would drop every packet if it were applied; the plugin
       // skips it instead, so the user surely meant something else.
-      findings.push(error(fieldOf(path, written, rateKey), `must be greater than 0 (bits per second); a zero ${dir} rate sets no limit`, `remove "${rateKey}"${burst === undefined ? '' : ` and "${burstKey}"`} for no limit, or give the rate, e.g. 100000000 for 100 Mbit/s`));
+      findings.push(
+        error(
+          fieldOf(path, written, rateKey),
+          `must be greater than 0 (bits per second); a zero ${dir} rate sets no limit`,
+          `remove "${rateKey}"${burst === undefined ? '' : ` and "${burstKey}"`} for no limit, or give the rate, e.g. 100000000 for 100 Mbit/s`,
+        ),
+      );
       continue;
     }
     if ((rate === undefined || rate === 0) && burst !== undefined && burst > 0) {
-      findings.push(error(fieldOf(path, written, burstKey), `needs "${rateKey}": the bandwidth plugin rejects a burst without a rate`, `add "${rateKey}" in bits per second`));
+      findings.push(
+        error(
+          fieldOf(path, written, burstKey),
+          `needs "${rateKey}": the bandwidth plugin rejects a burst without a rate`,
+          `add "${rateKey}" in bits per second`,
+        ),
+      );
       continue;
     }
     if (rate !== undefined && rate > 0 && (burst === undefined || burst === 0)) {
       findings.push(
-        error(fieldOf(path, written, rateKey), `needs "${burstKey}": the bandwidth plugin rejects a rate without a burst`, `add "${burstKey}" in bits (the token-bucket size)`),
+        error(
+          fieldOf(path, written, rateKey),
+          `needs "${burstKey}": the bandwidth plugin rejects a rate without a burst`,
+          `add "${burstKey}" in bits (the token-bucket size)`,
+        ),
       );
       continue;
     }
     if (burst !== undefined && burst >= MAX_BURST_BITS) {
-      findings.push(error(fieldOf(path, written, burstKey), 'is too large: the bandwidth plugin caps bursts below 4 GiB (34359738360 bits)', 'use a smaller burst'));
+      findings.push(
+        error(
+          fieldOf(path, written, burstKey),
+          'is too large: the bandwidth plugin caps bursts below 4 GiB (34359738360 bits)',
+          'use a smaller burst',
+        ),
+      );
     }
   }
-  if (!any) findings.push(warning(fieldOf(path, written), 'sets no rate and has no effect', 'remove "bandwidth" or set a rate and burst'));
+  if (!any)
+    findings.push(
+      warning(
+        fieldOf(path, written),
+        'sets no rate and has no effect',
+        'remove "bandwidth" or set a rate and burst',
+      ),
+    );
   return out;
 }
 
 /** Reads one item of the comma form: `name`, `ns/name`, `name@if` or
  * `ns/name@if` (spaces around the parts are trimmed, as Multus does).
  * `path` is the item's field path (`…[i]`). */
-export function readCommaItem(item: string, path: string, findings: Finding[]): NetworkSelectionElement | undefined {
+export function readCommaItem(
+  item: string,
+  path: string,
+  findings: Finding[],
+): NetworkSelectionElement | undefined {
   const text = item.trim();
   if (text === '') {
-    findings.push(error(path, 'is empty: two commas in a row, or a comma at the start or end', 'remove the extra comma'));
+    findings.push(
+      error(
+        path,
+        'is empty: two commas in a row, or a comma at the start or end',
+        'remove the extra comma',
+      ),
+    );
     return undefined;
   }
   const slash = text.indexOf('/');
   const at = text.indexOf('@');
   if (slash !== text.lastIndexOf('/')) {
-    findings.push(error(path, `${show(text)} has more than one "/"`, 'write namespace/name or namespace/name@interface'));
+    findings.push(
+      error(
+        path,
+        `${show(text)} has more than one "/"`,
+        'write namespace/name or namespace/name@interface',
+      ),
+    );
     return undefined;
   }
   if (at !== text.lastIndexOf('@')) {
-    findings.push(error(path, `${show(text)} has more than one "@"`, 'write name@interface with a single "@"'));
+    findings.push(
+      error(path, `${show(text)} has more than one "@"`, 'write name@interface with a single "@"'),
+    );
     return undefined;
   }
   if (at >= 0 && slash > at) {
-    findings.push(error(path, `${show(text)} puts "@interface" before the "/"`, 'write namespace/name@interface'));
+    findings.push(
+      error(
+        path,
+        `${show(text)} puts "@interface" before the "/"`,
+        'write namespace/name@interface',
+      ),
+    );
     return undefined;
   }
   const out: NetworkSelectionElement = { name: '' };
@@ -572,7 +939,13 @@ export function readCommaItem(item: string, path: string, findings: Finding[]): 
   if (slash >= 0) {
     const ns = text.slice(0, slash).trim();
     if (ns === '') {
-      findings.push(warning(child(path, 'namespace'), 'is empty before "/"; the pod\'s namespace is used', 'drop the leading "/"'));
+      findings.push(
+        warning(
+          child(path, 'namespace'),
+          'is empty before "/"; the pod\'s namespace is used',
+          'drop the leading "/"',
+        ),
+      );
     } else {
       out.namespace = ns;
       checkNamespace(ns, path, 'namespace', findings);
@@ -581,14 +954,26 @@ export function readCommaItem(item: string, path: string, findings: Finding[]): 
   const name = text.slice(nameStart, nameEnd).trim();
   out.name = name;
   if (name === '') {
-    findings.push(error(child(path, 'name'), `${show(text)} has no network name`, 'write the NetworkAttachmentDefinition name, e.g. namespace/name'));
+    findings.push(
+      error(
+        child(path, 'name'),
+        `${show(text)} has no network name`,
+        'write the NetworkAttachmentDefinition name, e.g. namespace/name',
+      ),
+    );
   } else {
     checkNadName(name, path, 'name', findings);
   }
   if (at >= 0) {
     const ifname = text.slice(at + 1).trim();
     if (ifname === '') {
-      findings.push(warning(child(path, 'interface'), 'is empty after "@"; a name will be generated', 'drop the trailing "@" or name the interface'));
+      findings.push(
+        warning(
+          child(path, 'interface'),
+          'is empty after "@"; a name will be generated',
+          'drop the trailing "@" or name the interface',
+        ),
+      );
     } else {
       out.interface = ifname;
       checkInterfaceName(ifname, path, 'interface', findings);

@@ -15,7 +15,15 @@ describe('effectiveOverlayConfig', () => {
     });
   });
   it('keeps explicit values', () => {
-    const spec = overlay('blue', { network: '10.5.0.0/22', subnetLen: 26, subnetMin: '10.5.0.64', subnetMax: '10.5.1.0', mtu: 1400, ipMasq: false, backend: { vni: 7, port: 4789, directRouting: true } }).spec;
+    const spec = overlay('blue', {
+      network: '10.5.0.0/22',
+      subnetLen: 26,
+      subnetMin: '10.5.0.64',
+      subnetMax: '10.5.1.0',
+      mtu: 1400,
+      ipMasq: false,
+      backend: { vni: 7, port: 4789, directRouting: true },
+    }).spec;
     expect(effectiveOverlayConfig(spec)).toEqual({
       network: '10.5.0.0/22',
       subnetLen: 26,
@@ -28,7 +36,12 @@ describe('effectiveOverlayConfig', () => {
     });
   });
   it('uses prefix + 2 below /22', () => {
-    expect(effectiveOverlayConfig(overlay('x', { network: '10.5.0.0/24' }).spec)).toMatchObject({ subnetLen: 26, subnetMin: '10.5.0.64', subnetMax: '10.5.0.192', capacity: 3 });
+    expect(effectiveOverlayConfig(overlay('x', { network: '10.5.0.0/24' }).spec)).toMatchObject({
+      subnetLen: 26,
+      subnetMin: '10.5.0.64',
+      subnetMax: '10.5.0.192',
+      capacity: 3,
+    });
   });
   it('is undefined for a spec with errors', () => {
     expect(effectiveOverlayConfig(overlay('x', { network: '10.5.0.1/16' }).spec)).toBeUndefined();

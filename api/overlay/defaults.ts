@@ -50,7 +50,12 @@ export function resolveOverlay(spec: unknown): ResolvedOverlay | undefined {
       ...(min ? { subnetMin: min } : {}),
       ...(max ? { subnetMax: max } : {}),
     },
-    { network: 'spec.network', subnetLen: 'spec.subnetLen', subnetMin: 'spec.subnetMin', subnetMax: 'spec.subnetMax' },
+    {
+      network: 'spec.network',
+      subnetLen: 'spec.subnetLen',
+      subnetMin: 'spec.subnetMin',
+      subnetMax: 'spec.subnetMax',
+    },
   );
   if (plan === undefined) return undefined;
   const config: EffectiveOverlayConfig = {
@@ -78,7 +83,12 @@ export function effectiveOverlayConfig(spec: unknown): EffectiveOverlayConfig | 
 
 /** The etcd prefix an OverlayNetwork uses: spec.etcdPrefix, or
  * `/plexus.dev/networks/<name>` (a schema default cannot read the name). */
-export function etcdPrefixOf(on: { metadata: { name: string }; spec: { etcdPrefix?: string } }): string {
+export function etcdPrefixOf(on: {
+  metadata: { name: string };
+  spec: { etcdPrefix?: string };
+}): string {
   const explicit: unknown = on.spec?.etcdPrefix;
-  return typeof explicit === 'string' ? explicit : `${DEFAULT_ETCD_PREFIX_ROOT}/${on.metadata?.name ?? ''}`;
+  return typeof explicit === 'string'
+    ? explicit
+    : `${DEFAULT_ETCD_PREFIX_ROOT}/${on.metadata?.name ?? ''}`;
 }

@@ -45,41 +45,95 @@ export interface ParsedFlannelConfig {
   subnetMax: string;
   capacity: number;
   plan: SubnetPlan;
-  backend: { type: 'vxlan'; vni: number; port: number; directRouting: boolean; gbp: boolean; learning: boolean };
+  backend: {
+    type: 'vxlan';
+    vni: number;
+    port: number;
+    directRouting: boolean;
+    gbp: boolean;
+    learning: boolean;
+  };
 }
 
-const TOP_KEYS = ['EnableIPv4', 'EnableIPv6', 'Network', 'IPv6Network', 'SubnetMin', 'SubnetMax', 'IPv6SubnetMin', 'IPv6SubnetMax', 'SubnetLen', 'IPv6SubnetLen', 'Backend'];
+const TOP_KEYS = [
+  'EnableIPv4',
+  'EnableIPv6',
+  'Network',
+  'IPv6Network',
+  'SubnetMin',
+  'SubnetMax',
+  'IPv6SubnetMin',
+  'IPv6SubnetMax',
+  'SubnetLen',
+  'IPv6SubnetLen',
+  'Backend',
+];
 const BACKEND_KEYS = ['Type', 'VNI', 'Port', 'GBP', 'Learning', 'DirectRouting'];
 
 /** Reads a `<prefix>/config` value. `config` is set only when there is no error;
  * `base` prefixes field paths (e.g. the etcd key). */
-export function parseFlannelNetworkConfig(json: string, base = 'config'): { config?: ParsedFlannelConfig; findings: Finding[] } {
+export function parseFlannelNetworkConfig(
+  json: string,
+  base = 'config',
+): { config?: ParsedFlannelConfig; findings: Finding[] } {
   let doc: unknown;
   try {
     doc = JSON.parse(json);
   } catch (e) {
-    return { findings: [error(base, `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`)] };
+    return {
+      findings: [error(base, `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`)],
+    };
   }
-  if (!isPlainObject(doc)) return { findings: [error(base, `must be a JSON object, got ${describeType(doc)}`)] };
+  if (!isPlainObject(doc))
+    return { findings: [error(base, `must be a JSON object, got ${describeType(doc)}`)] };
   const findings: Finding[] = [];
   const top = foldKeys(doc, TOP_KEYS, base, findings);
   const f = (k: string): string => child(base, k);
 
   const v4 = readBool(top.get('EnableIPv4'), f('EnableIPv4'), true, findings);
-  if (v4 === false) findings.push(error(f('EnableIPv4'), 'is false: Plexus overlays are IPv4 networks', 'remove EnableIPv4 or set it to true'));
+  if (v4 === false)
+    findings.push(
+      error(
+        f('EnableIPv4'),
+        'is false: Plexus overlays are IPv4 networks',
+        'remove EnableIPv4 or set it to true',
+      ),
+    );
   if (readBool(top.get('EnableIPv6'), f('EnableIPv6'), false, findings) === true) {
-    findings.push(warning(f('EnableIPv6'), 'Plexus serves only the IPv4 part of this network', 'nodes joined by Plexus get no IPv6 subnet'));
+    findings.push(
+      warning(
+        f('EnableIPv6'),
+        'Plexus serves only the IPv4 part of this network',
+        'nodes joined by Plexus get no IPv6 subnet',
+      ),
+    );
   }
 
   const rawNet = top.get('Network');
   let network = typeof rawNet === 'string' ? parseCidr(rawNet) : undefined;
-  if (rawNet === undefined) findings.push(error(f('Network'), 'is required', 'e.g. "Network": "10.5.0.0/16"'));
-  else if (network === undefined) findings.push(error(f('Network'), `${JSON.stringify(rawNet)} is not a CIDR`, 'e.g. "Network": "10.5.0.0/16"'));
+  if (rawNet === undefined)
+    findings.push(error(f('Network'), 'is required', 'e.g. "Network": "10.5.0.0/16"'));
+  else if (network === undefined)
+    findings.push(
+      error(
+        f('Network'),
+        `${JSON.stringify(rawNet)} is not a CIDR`,
+        'e.g. "Network": "10.5.0.0/16"',
+      ),
+    );
   else if (network.family !== 4) {
-    findings.push(error(f('Network'), `${rawNet} is IPv6; Network is IPv4 (IPv6 goes in IPv6Network)`));
+    findings.push(
+      error(f('Network'), `${rawNet} is IPv6; Network is IPv4 (IPv6 goes in IPv6Network)`),
+    );
     network = undefined;
   } else if (!isCanonical(network)) {
-    findings.push(warning(f('Network'), `${rawNet} has host bits set; flannel uses ${network.canonical}`, `write ${network.canonical}`));
+    findings.push(
+      warning(
+        f('Network'),
+        `${rawNet} has host bits set; flannel uses ${network.canonical}`,
+        `write ${network.canonical}`,
+      ),
+    );
   }
 
   const rawLen = top.get('SubnetLen');
@@ -87,7 +141,9 @@ export function parseFlannelNetworkConfig(json: string, base = 'config'): { conf
   if (rawLen !== undefined && rawLen !== null) {
     // Go decodes into a uint: negative or fractional numbers fail.
     if (typeof rawLen !== 'number' || !Number.isInteger(rawLen) || rawLen < 0) {
-      findings.push(error(f('SubnetLen'), `must be a non-negative integer, got ${JSON.stringify(rawLen)}`));
+      findings.push(
+        error(f('SubnetLen'), `must be a non-negative integer, got ${JSON.stringify(rawLen)}`),
+      );
     } else if (rawLen > 0) subnetLen = rawLen;
   }
   const min = readIp4(top, 'SubnetMin', f('SubnetMin'), findings);
@@ -97,12 +153,23 @@ export function parseFlannelNetworkConfig(json: string, base = 'config'): { conf
 
   let plan: SubnetPlan | undefined;
   if (network !== undefined && min !== null && max !== null) {
-    const input = { network, ...(subnetLen !== undefined ? { subnetLen } : {}), ...(min ? { subnetMin: min } : {}), ...(max ? { subnetMax: max } : {}) };
-    const r = planSubnets(input, { network: f('Network'), subnetLen: f('SubnetLen'), subnetMin: f('SubnetMin'), subnetMax: f('SubnetMax') });
+    const input = {
+      network,
+      ...(subnetLen !== undefined ? { subnetLen } : {}),
+      ...(min ? { subnetMin: min } : {}),
+      ...(max ? { subnetMax: max } : {}),
+    };
+    const r = planSubnets(input, {
+      network: f('Network'),
+      subnetLen: f('SubnetLen'),
+      subnetMin: f('SubnetMin'),
+      subnetMax: f('SubnetMax'),
+    });
     findings.push(...r.findings);
     plan = r.plan;
   }
-  if (plan === undefined || backend === undefined || findings.some((x) => x.severity === 'error')) return { findings };
+  if (plan === undefined || backend === undefined || findings.some((x) => x.severity === 'error'))
+    return { findings };
   return {
     config: {
       network: plan.network.canonical,
@@ -117,14 +184,30 @@ export function parseFlannelNetworkConfig(json: string, base = 'config'): { conf
   };
 }
 
-function readBackend(top: Map<string, unknown>, field: string, findings: Finding[]): ParsedFlannelConfig['backend'] | undefined {
+function readBackend(
+  top: Map<string, unknown>,
+  field: string,
+  findings: Finding[],
+): ParsedFlannelConfig['backend'] | undefined {
   const raw = top.get('Backend');
   if (raw === undefined) {
-    findings.push(error(field, 'is missing, which flannel reads as the udp backend; Plexus speaks vxlan only', 'add "Backend": {"Type": "vxlan", "VNI": 1}'));
+    findings.push(
+      error(
+        field,
+        'is missing, which flannel reads as the udp backend; Plexus speaks vxlan only',
+        'add "Backend": {"Type": "vxlan", "VNI": 1}',
+      ),
+    );
     return undefined;
   }
   if (!isPlainObject(raw)) {
-    findings.push(error(field, `must be an object, got ${describeType(raw)}`, 'e.g. "Backend": {"Type": "vxlan", "VNI": 1}'));
+    findings.push(
+      error(
+        field,
+        `must be an object, got ${describeType(raw)}`,
+        'e.g. "Backend": {"Type": "vxlan", "VNI": 1}',
+      ),
+    );
     return undefined;
   }
   const be = foldKeys(raw, BACKEND_KEYS, field, findings);
@@ -132,7 +215,13 @@ function readBackend(top: Map<string, unknown>, field: string, findings: Finding
   const type = be.get('Type');
   // flannel looks backends up by lower-cased name.
   if (typeof type !== 'string' || type.toLowerCase() !== 'vxlan') {
-    findings.push(error(f('Type'), `${JSON.stringify(type ?? '')} is not supported; Plexus speaks vxlan only`, 'use "Type": "vxlan"'));
+    findings.push(
+      error(
+        f('Type'),
+        `${JSON.stringify(type ?? '')} is not supported; Plexus speaks vxlan only`,
+        'use "Type": "vxlan"',
+      ),
+    );
   }
   const vni = readInt(be.get('VNI'), f('VNI'), FLANNEL_DEFAULT_VNI, 1, MAX_VNI, findings);
   const port = readInt(be.get('Port'), f('Port'), 0, 0, 65535, findings);
@@ -140,36 +229,75 @@ function readBackend(top: Map<string, unknown>, field: string, findings: Finding
   const learning = readBool(be.get('Learning'), f('Learning'), false, findings);
   const directRouting = readBool(be.get('DirectRouting'), f('DirectRouting'), false, findings);
   if (gbp === true) {
-    findings.push(warning(f('GBP'), 'Plexus creates its VXLAN devices without Group Based Policy, so its nodes cannot exchange traffic with GBP flanneld nodes', 'set "GBP": false'));
+    findings.push(
+      warning(
+        f('GBP'),
+        'Plexus creates its VXLAN devices without Group Based Policy, so its nodes cannot exchange traffic with GBP flanneld nodes',
+        'set "GBP": false',
+      ),
+    );
   }
-  if (learning === true) findings.push(warning(f('Learning'), 'Plexus programs FDB entries statically and ignores it'));
-  if (vni === undefined || port === undefined || gbp === undefined || learning === undefined || directRouting === undefined) return undefined;
+  if (learning === true)
+    findings.push(warning(f('Learning'), 'Plexus programs FDB entries statically and ignores it'));
+  if (
+    vni === undefined ||
+    port === undefined ||
+    gbp === undefined ||
+    learning === undefined ||
+    directRouting === undefined
+  )
+    return undefined;
   // Port 0: flannel leaves the port to the kernel, whose default is 8472.
-  return { type: 'vxlan', vni, port: port === 0 ? DEFAULT_VXLAN_PORT : port, directRouting, gbp, learning };
+  return {
+    type: 'vxlan',
+    vni,
+    port: port === 0 ? DEFAULT_VXLAN_PORT : port,
+    directRouting,
+    gbp,
+    learning,
+  };
 }
 
 /** Go's encoding/json: keys match struct fields case-insensitively and the
  * last duplicate wins. Unknown keys are ignored by flannel: warn about them. */
-function foldKeys(obj: Record<string, unknown>, known: readonly string[], base: string, findings: Finding[]): Map<string, unknown> {
+function foldKeys(
+  obj: Record<string, unknown>,
+  known: readonly string[],
+  base: string,
+  findings: Finding[],
+): Map<string, unknown> {
   const byFold = new Map(known.map((k) => [k.toLowerCase(), k]));
   const out = new Map<string, unknown>();
   for (const [key, value] of Object.entries(obj)) {
     const k = byFold.get(key.toLowerCase());
-    if (k === undefined) findings.push(warning(child(base, key), 'is not a flannel setting; flannel ignores it'));
+    if (k === undefined)
+      findings.push(warning(child(base, key), 'is not a flannel setting; flannel ignores it'));
     else out.set(k, value);
   }
   return out;
 }
 
 /** Go decodes null into a bool or int as "no change", so null reads as absent. */
-function readBool(v: unknown, field: string, fallback: boolean, findings: Finding[]): boolean | undefined {
+function readBool(
+  v: unknown,
+  field: string,
+  fallback: boolean,
+  findings: Finding[],
+): boolean | undefined {
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'boolean') return v;
   findings.push(error(field, `must be true or false, got ${JSON.stringify(v)}`));
   return undefined;
 }
 
-function readInt(v: unknown, field: string, fallback: number, lo: number, hi: number, findings: Finding[]): number | undefined {
+function readInt(
+  v: unknown,
+  field: string,
+  fallback: number,
+  lo: number,
+  hi: number,
+  findings: Finding[],
+): number | undefined {
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi) return v;
   findings.push(error(field, `must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`));
@@ -177,7 +305,12 @@ function readInt(v: unknown, field: string, fallback: number, lo: number, hi: nu
 }
 
 /** SubnetMin/SubnetMax: an IPv4 string; "0.0.0.0" means unset, as in flannel. null = invalid (reported). */
-function readIp4(top: Map<string, unknown>, key: string, field: string, findings: Finding[]): IpAddress | undefined | null {
+function readIp4(
+  top: Map<string, unknown>,
+  key: string,
+  field: string,
+  findings: Finding[],
+): IpAddress | undefined | null {
   const v = top.get(key);
   if (v === undefined) return undefined;
   const ip = typeof v === 'string' ? parseIp(v) : undefined;

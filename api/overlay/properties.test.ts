@@ -5,7 +5,11 @@ import { formatIp, parseCidr } from '../net/ip.ts';
 import type { OverlayNetwork, OverlayNetworkSpec } from '../resources/overlay-network.ts';
 import { effectiveOverlayConfig, resolveOverlay } from './defaults.ts';
 import { flannelNetworkConfig, parseFlannelNetworkConfig } from './flannel-config.ts';
-import { checkOverlayNetworkAgainst, checkOverlayNetworkSet, checkOverlayNetworkSetByObject } from './set.ts';
+import {
+  checkOverlayNetworkAgainst,
+  checkOverlayNetworkSet,
+  checkOverlayNetworkSetByObject,
+} from './set.ts';
 import { defaultSubnetLen } from './subnets.ts';
 import { checkOverlayNetworkUpdate } from './update.ts';
 import { checkOverlayNetwork } from './validate.ts';
@@ -20,7 +24,10 @@ const subnetsArb = fc
     return fc.record({
       network: fc.constant(network),
       subnetLen: fc.option(fc.integer({ min: prefix + 2, max: 30 }), { nil: undefined }),
-      picks: fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })),
+      picks: fc.tuple(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+      ),
       withMin: fc.boolean(),
       withMax: fc.boolean(),
     });
@@ -30,8 +37,12 @@ const subnetsArb = fc
     const count = 1n << BigInt(len - network.prefix);
     const size = 1n << BigInt(32 - len);
     // Indices 1..count-1: the first subnet is never chosen (that is only a warning, tested elsewhere).
-    const idx = (p: number): bigint => 1n + BigInt(Math.floor(p * Number(count - 1n))) - (p === 1 ? 1n : 0n);
-    const [i, j] = [idx(picks[0]), idx(picks[1])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) as [bigint, bigint];
+    const idx = (p: number): bigint =>
+      1n + BigInt(Math.floor(p * Number(count - 1n))) - (p === 1 ? 1n : 0n);
+    const [i, j] = [idx(picks[0]), idx(picks[1])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) as [
+      bigint,
+      bigint,
+    ];
     return {
       network: network.canonical,
       ...(subnetLen === undefined ? {} : { subnetLen }),
@@ -50,7 +61,9 @@ const validArb: fc.Arbitrary<OverlayNetwork> = fc
     mtu: fc.option(fc.integer({ min: 68, max: 65535 }), { nil: undefined }),
     ipMasq: fc.option(fc.boolean(), { nil: undefined }),
     etcdPrefix: fc.option(
-      fc.array(fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/), { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}`),
+      fc
+        .array(fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/), { minLength: 1, maxLength: 4 })
+        .map((s) => `/${s.join('/')}`),
       { nil: undefined },
     ),
     namespaces: fc.option(fc.uniqueArray(nameArb, { maxLength: 4 }), { nil: undefined }),
@@ -69,18 +82,29 @@ const validArb: fc.Arbitrary<OverlayNetwork> = fc
       ...(r.namespaces === undefined ? {} : { attachment: { namespaces: r.namespaces } }),
     };
     // VNI 1 only warns; avoid it with the default port so valid means "no findings".
-    return { apiVersion: 'plexus.dev/v1alpha1', kind: 'OverlayNetwork', metadata: { name: r.name }, spec };
+    return {
+      apiVersion: 'plexus.dev/v1alpha1',
+      kind: 'OverlayNetwork',
+      metadata: { name: r.name },
+      spec,
+    };
   });
 
 /** Every path (as key lists) inside a JSON value. */
 function pathsOf(v: unknown, base: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [base];
   if (Array.isArray(v)) v.forEach((x, i) => out.push(...pathsOf(x, [...base, i])));
-  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) out.push(...pathsOf(x, [...base, k]));
+  else if (isPlainObject(v))
+    for (const [k, x] of Object.entries(v)) out.push(...pathsOf(x, [...base, k]));
   return out;
 }
 
-function mutate(obj: unknown, path: (string | number)[], op: 'replace' | 'delete', value: unknown): unknown {
+function mutate(
+  obj: unknown,
+  path: (string | number)[],
+  op: 'replace' | 'delete',
+  value: unknown,
+): unknown {
   if (path.length === 0) return op === 'delete' ? undefined : value;
   const copy = structuredClone(obj) as Record<string | number, unknown>;
   let cur: Record<string | number, unknown> = copy;
@@ -92,7 +116,12 @@ function mutate(obj: unknown, path: (string | number)[], op: 'replace' | 'delete
 }
 
 const mutatedArb = fc
-  .tuple(validArb, fc.nat(), fc.constantFrom<'replace' | 'delete'>('replace', 'delete'), fc.oneof(fc.jsonValue(), fc.anything()))
+  .tuple(
+    validArb,
+    fc.nat(),
+    fc.constantFrom<'replace' | 'delete'>('replace', 'delete'),
+    fc.oneof(fc.jsonValue(), fc.anything()),
+  )
   .map(([on, n, op, value]) => {
     const paths = pathsOf(on);
     return mutate(on, paths[n % paths.length] ?? [], op, value);
@@ -104,7 +133,10 @@ function runEverything(x: unknown, valid: OverlayNetwork): void {
   const results = [
     checkOverlayNetwork(x),
     checkOverlayNetworkSet([asOn, valid]),
-    checkOverlayNetworkSet([valid, asOn], { clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] }),
+    checkOverlayNetworkSet([valid, asOn], {
+      clusterCidrs: ['10.244.0.0/16'],
+      serviceCidrs: ['10.96.0.0/12'],
+    }),
     checkOverlayNetworkAgainst(asOn, [valid]),
     checkOverlayNetworkAgainst(valid, [asOn]),
     checkOverlayNetworkUpdate(valid, asOn, { leasesExist: true }),
@@ -113,7 +145,8 @@ function runEverything(x: unknown, valid: OverlayNetwork): void {
   ];
   for (const r of results) {
     expect(Array.isArray(r)).toBe(true);
-    for (const f of r) expect(typeof f.field === 'string' && typeof f.message === 'string').toBe(true);
+    for (const f of r)
+      expect(typeof f.field === 'string' && typeof f.message === 'string').toBe(true);
   }
   effectiveOverlayConfig(spec);
   flannelNetworkConfig(spec);
@@ -128,7 +161,13 @@ describe('properties', () => {
         expect(config).toBeDefined();
         const parsed = parseFlannelNetworkConfig(JSON.stringify(flannelNetworkConfig(on.spec)));
         expect(parsed.findings).toEqual([]);
-        expect(parsed.config).toMatchObject({ network: config?.network, subnetLen: config?.subnetLen, subnetMin: config?.subnetMin, subnetMax: config?.subnetMax, capacity: config?.capacity });
+        expect(parsed.config).toMatchObject({
+          network: config?.network,
+          subnetLen: config?.subnetLen,
+          subnetMin: config?.subnetMin,
+          subnetMax: config?.subnetMax,
+          capacity: config?.capacity,
+        });
         expect(checkOverlayNetworkUpdate(on, on, { leasesExist: true })).toEqual([]);
       }),
     );
@@ -157,11 +196,18 @@ describe('properties', () => {
 
   it('flannel config parsing never throws on random JSON', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ Network: '10.0.0.0/16', Backend: v }))), (s) => {
-        const r = parseFlannelNetworkConfig(s);
-        expect(Array.isArray(r.findings)).toBe(true);
-        if (r.config !== undefined) expect(hasErrors(r.findings)).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify({ Network: '10.0.0.0/16', Backend: v })),
+        ),
+        (s) => {
+          const r = parseFlannelNetworkConfig(s);
+          expect(Array.isArray(r.findings)).toBe(true);
+          if (r.config !== undefined) expect(hasErrors(r.findings)).toBe(false);
+        },
+      ),
     );
   });
 
@@ -184,20 +230,33 @@ describe('properties', () => {
         }
         expect(plan.capacity).toBe(count);
         if (s.subnetMin === undefined) expect(plan.subnetMin).toBe(plan.network.network + size);
-        if (s.subnetMax === undefined) expect(plan.subnetMax).toBe(plan.network.broadcast + 1n - size);
+        if (s.subnetMax === undefined)
+          expect(plan.subnetMax).toBe(plan.network.broadcast + 1n - size);
       }),
     );
   });
 
   it('the set sweep flags exactly the networks a brute-force pairwise check finds inside another', () => {
-    const itemArb = fc.record({ octet: fc.integer({ min: 0, max: 15 }), prefix: fc.integer({ min: 8, max: 14 }) });
+    const itemArb = fc.record({
+      octet: fc.integer({ min: 0, max: 15 }),
+      prefix: fc.integer({ min: 8, max: 14 }),
+    });
     fc.assert(
       fc.property(fc.array(itemArb, { maxLength: 30 }), (items) => {
         const ons = items.map(({ octet, prefix }, i) => {
           const network = parseCidr(`10.${octet * 16}.0.0/${prefix}`)!.canonical;
-          return { apiVersion: 'plexus.dev/v1alpha1', kind: 'OverlayNetwork', metadata: { name: `n${i}` }, spec: { network, backend: { vni: 2 + i } } } as OverlayNetwork;
+          return {
+            apiVersion: 'plexus.dev/v1alpha1',
+            kind: 'OverlayNetwork',
+            metadata: { name: `n${i}` },
+            spec: { network, backend: { vni: 2 + i } },
+          } as OverlayNetwork;
         });
-        const flagged = new Set(checkOverlayNetworkSetByObject(ons).filter((f) => f.finding.field === 'spec.network').map((f) => f.object));
+        const flagged = new Set(
+          checkOverlayNetworkSetByObject(ons)
+            .filter((f) => f.finding.field === 'spec.network')
+            .map((f) => f.object),
+        );
         const expected = new Set<string>();
         for (const a of ons) {
           const ca = parseCidr(a.spec.network)!;
@@ -205,7 +264,9 @@ describe('properties', () => {
             if (a === b) continue;
             const cb = parseCidr(b.spec.network)!;
             const contains = cb.network <= ca.network && cb.broadcast >= ca.broadcast;
-            const earlier = cb.prefix < ca.prefix || (cb.prefix === ca.prefix && b.metadata.name < a.metadata.name);
+            const earlier =
+              cb.prefix < ca.prefix ||
+              (cb.prefix === ca.prefix && b.metadata.name < a.metadata.name);
             if (contains && earlier) expected.add(a.metadata.name);
           }
         }

@@ -23,20 +23,54 @@ describe('label keys and values', () => {
 describe('checkLabelSelector', () => {
   it('accepts well-formed selectors, including the empty one', () => {
     expect(checkLabelSelector({}, 's')).toEqual([]);
-    expect(checkLabelSelector({ matchLabels: { 'kubernetes.io/os': 'linux' }, matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }, { key: 'gpu', operator: 'DoesNotExist' }] }, 's')).toEqual([]);
+    expect(
+      checkLabelSelector(
+        {
+          matchLabels: { 'kubernetes.io/os': 'linux' },
+          matchExpressions: [
+            { key: 'zone', operator: 'In', values: ['a'] },
+            { key: 'gpu', operator: 'DoesNotExist' },
+          ],
+        },
+        's',
+      ),
+    ).toEqual([]);
   });
   it('requires values for In/NotIn and none for Exists/DoesNotExist', () => {
-    expect(checkLabelSelector({ matchExpressions: [{ key: 'zone', operator: 'In' }] }, 's')).toMatchObject([{ field: 's.matchExpressions[0].values', severity: 'error' }]);
-    expect(checkLabelSelector({ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: [] }] }, 's')[0]?.fix).toMatch(/DoesNotExist/);
-    expect(checkLabelSelector({ matchExpressions: [{ key: 'zone', operator: 'Exists', values: ['a'] }] }, 's')[0]?.message).toMatch(/must be empty/);
+    expect(
+      checkLabelSelector({ matchExpressions: [{ key: 'zone', operator: 'In' }] }, 's'),
+    ).toMatchObject([{ field: 's.matchExpressions[0].values', severity: 'error' }]);
+    expect(
+      checkLabelSelector(
+        { matchExpressions: [{ key: 'zone', operator: 'NotIn', values: [] }] },
+        's',
+      )[0]?.fix,
+    ).toMatch(/DoesNotExist/);
+    expect(
+      checkLabelSelector(
+        { matchExpressions: [{ key: 'zone', operator: 'Exists', values: ['a'] }] },
+        's',
+      )[0]?.message,
+    ).toMatch(/must be empty/);
   });
   it('reports wrong types, unknown operators and fields', () => {
     expect(checkLabelSelector('x', 's')[0]?.field).toBe('s');
     expect(checkLabelSelector({ matchLabels: { a: 1 } }, 's')[0]?.field).toBe('s.matchLabels.a');
-    expect(checkLabelSelector({ matchLabels: { 'a/b/c': 'x' } }, 's')[0]?.field).toBe('s.matchLabels[a/b/c]');
-    expect(checkLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Has' }] }, 's')[0]?.fix).toMatch(/In, NotIn/);
+    expect(checkLabelSelector({ matchLabels: { 'a/b/c': 'x' } }, 's')[0]?.field).toBe(
+      's.matchLabels[a/b/c]',
+    );
+    expect(
+      checkLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Has' }] }, 's')[0]?.fix,
+    ).toMatch(/In, NotIn/);
     expect(checkLabelSelector({ matchExpresions: [] }, 's')[0]?.field).toBe('s.matchExpresions');
-    expect(checkLabelSelector({ matchExpressions: [{ operator: 'Exists' }] }, 's')[0]?.field).toBe('s.matchExpressions[0].key');
-    expect(checkLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: ['ok', 'not ok'] }] }, 's')[0]?.field).toBe('s.matchExpressions[0].values[1]');
+    expect(checkLabelSelector({ matchExpressions: [{ operator: 'Exists' }] }, 's')[0]?.field).toBe(
+      's.matchExpressions[0].key',
+    );
+    expect(
+      checkLabelSelector(
+        { matchExpressions: [{ key: 'a', operator: 'In', values: ['ok', 'not ok'] }] },
+        's',
+      )[0]?.field,
+    ).toBe('s.matchExpressions[0].values[1]');
   });
 });

@@ -43,7 +43,8 @@ function entryOf(on: unknown, index: number): Entry {
   if (cidr !== undefined && cidr.family === 4) entry.cidr = cidr;
   if (typeof backend.vni === 'number' && Number.isInteger(backend.vni)) entry.vni = backend.vni;
   if (typeof spec.etcdPrefix === 'string') entry.etcdPrefix = spec.etcdPrefix;
-  else if (typeof meta.name === 'string') entry.etcdPrefix = `${DEFAULT_ETCD_PREFIX_ROOT}/${meta.name}`;
+  else if (typeof meta.name === 'string')
+    entry.etcdPrefix = `${DEFAULT_ETCD_PREFIX_ROOT}/${meta.name}`;
   return entry;
 }
 
@@ -52,7 +53,13 @@ function reservedOf(opts: ClusterCidrOptions | undefined, findings: Finding[]): 
   const add = (list: string[] | undefined, what: string, field: string): void => {
     (list ?? []).forEach((text, i) => {
       const cidr = parseCidr(text);
-      if (cidr === undefined) findings.push(error(`${field}[${i}]`, `${JSON.stringify(text)} is not a CIDR, so overlaps with it cannot be checked`));
+      if (cidr === undefined)
+        findings.push(
+          error(
+            `${field}[${i}]`,
+            `${JSON.stringify(text)} is not a CIDR, so overlaps with it cannot be checked`,
+          ),
+        );
       else out.push({ what: `the ${what} ${cidr.canonical}`, cidr });
     });
   };
@@ -65,10 +72,13 @@ const overlapMessage = (e: Entry & { cidr: Cidr }, other: Entry & { cidr: Cidr }
   e.cidr.canonical === other.cidr.canonical
     ? `${e.cidr.canonical} is the same network as OverlayNetwork "${other.name}"`
     : `${e.cidr.canonical} overlaps OverlayNetwork "${other.name}" (${other.cidr.canonical})`;
-const FREE_NETWORK_FIX = 'choose a network that overlaps no other OverlayNetwork, cluster or service CIDR';
-const vniMessage = (vni: number, other: string): string => `VNI ${vni} is already used by OverlayNetwork "${other}"`;
+const FREE_NETWORK_FIX =
+  'choose a network that overlaps no other OverlayNetwork, cluster or service CIDR';
+const vniMessage = (vni: number, other: string): string =>
+  `VNI ${vni} is already used by OverlayNetwork "${other}"`;
 const VNI_FIX = 'pick an unused VNI: each network gets its own VXLAN device plexus.<VNI>';
-const PREFIX_FIX = 'omit etcdPrefix (the default is /plexus.dev/networks/<name>) or choose an unused prefix';
+const PREFIX_FIX =
+  'omit etcdPrefix (the default is /plexus.dev/networks/<name>) or choose an unused prefix';
 
 /** `p` lies under `q/subnets`, where flanneld and the agents read leases of `q`. */
 function leaseParentOf(p: string, prefixes: ReadonlyMap<string, string>): string | undefined {
@@ -94,7 +104,10 @@ export interface ObjectFinding {
  * sweep over networks sorted by start, VNIs and prefixes through maps. Each
  * object that lies inside another is reported once, naming the innermost
  * network that contains it. */
-export function checkOverlayNetworkSetByObject(items: readonly OverlayNetwork[], opts?: ClusterCidrOptions): ObjectFinding[] {
+export function checkOverlayNetworkSetByObject(
+  items: readonly OverlayNetwork[],
+  opts?: ClusterCidrOptions,
+): ObjectFinding[] {
   const out: ObjectFinding[] = [];
   const optionFindings: Finding[] = [];
   const reserved = reservedOf(opts, optionFindings);
@@ -106,22 +119,42 @@ export function checkOverlayNetworkSetByObject(items: readonly OverlayNetwork[],
 
   const names = new Set<string>();
   for (const e of entries) {
-    if (names.has(e.name)) add(e, error('metadata.name', `OverlayNetwork "${e.name}" is defined more than once`, 'rename or remove one of them'));
+    if (names.has(e.name))
+      add(
+        e,
+        error(
+          'metadata.name',
+          `OverlayNetwork "${e.name}" is defined more than once`,
+          'rename or remove one of them',
+        ),
+      );
     names.add(e.name);
   }
 
   // CIDRs either nest or are disjoint, so a stack of the networks that
   // contain the current start finds every overlap in one pass.
   const withCidr = entries.filter((e): e is Entry & { cidr: Cidr } => e.cidr !== undefined);
-  withCidr.sort((a, b) => (a.cidr.network < b.cidr.network ? -1 : a.cidr.network > b.cidr.network ? 1 : a.cidr.prefix - b.cidr.prefix || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+  withCidr.sort((a, b) =>
+    a.cidr.network < b.cidr.network
+      ? -1
+      : a.cidr.network > b.cidr.network
+        ? 1
+        : a.cidr.prefix - b.cidr.prefix || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const stack: (Entry & { cidr: Cidr })[] = [];
   for (const e of withCidr) {
-    while (stack.length > 0 && (stack[stack.length - 1] as Entry & { cidr: Cidr }).cidr.broadcast < e.cidr.network) stack.pop();
+    while (
+      stack.length > 0 &&
+      (stack[stack.length - 1] as Entry & { cidr: Cidr }).cidr.broadcast < e.cidr.network
+    )
+      stack.pop();
     const outer = stack[stack.length - 1];
-    if (outer !== undefined) add(e, error('spec.network', overlapMessage(e, outer), FREE_NETWORK_FIX));
+    if (outer !== undefined)
+      add(e, error('spec.network', overlapMessage(e, outer), FREE_NETWORK_FIX));
     stack.push(e);
     for (const r of reserved) {
-      if (cidrsOverlap(e.cidr, r.cidr)) add(e, error('spec.network', `${e.cidr.canonical} overlaps ${r.what}`, FREE_NETWORK_FIX));
+      if (cidrsOverlap(e.cidr, r.cidr))
+        add(e, error('spec.network', `${e.cidr.canonical} overlaps ${r.what}`, FREE_NETWORK_FIX));
     }
   }
 
@@ -137,14 +170,29 @@ export function checkOverlayNetworkSetByObject(items: readonly OverlayNetwork[],
   for (const e of entries) {
     if (e.etcdPrefix === undefined) continue;
     const other = prefixes.get(e.etcdPrefix);
-    if (other !== undefined) add(e, error('spec.etcdPrefix', `${e.etcdPrefix} is already the etcd prefix of OverlayNetwork "${other}"`, PREFIX_FIX));
+    if (other !== undefined)
+      add(
+        e,
+        error(
+          'spec.etcdPrefix',
+          `${e.etcdPrefix} is already the etcd prefix of OverlayNetwork "${other}"`,
+          PREFIX_FIX,
+        ),
+      );
     else prefixes.set(e.etcdPrefix, e.name);
   }
   for (const e of entries) {
     if (e.etcdPrefix === undefined) continue;
     const owner = leaseParentOf(e.etcdPrefix, prefixes);
     if (owner !== undefined && owner !== e.name) {
-      add(e, error('spec.etcdPrefix', `${e.etcdPrefix} lies among the leases of OverlayNetwork "${owner}" (its <prefix>/subnets/)`, PREFIX_FIX));
+      add(
+        e,
+        error(
+          'spec.etcdPrefix',
+          `${e.etcdPrefix} lies among the leases of OverlayNetwork "${owner}" (its <prefix>/subnets/)`,
+          PREFIX_FIX,
+        ),
+      );
     }
   }
   return out;
@@ -152,7 +200,10 @@ export function checkOverlayNetworkSetByObject(items: readonly OverlayNetwork[],
 
 /** checkOverlayNetworkSet as plain findings: each field path names its object,
  * `OverlayNetwork[blue].spec.network`. */
-export function checkOverlayNetworkSet(items: readonly OverlayNetwork[], opts?: ClusterCidrOptions): Finding[] {
+export function checkOverlayNetworkSet(
+  items: readonly OverlayNetwork[],
+  opts?: ClusterCidrOptions,
+): Finding[] {
   return checkOverlayNetworkSetByObject(items, opts).map(({ object, finding }) =>
     object === '' ? finding : { ...finding, field: `OverlayNetwork[${object}].${finding.field}` },
   );
@@ -160,7 +211,11 @@ export function checkOverlayNetworkSet(items: readonly OverlayNetwork[], opts?: 
 
 /** Problems of one candidate (being created or updated) against the stored
  * objects; the object with the candidate's name is skipped. O(n). */
-export function checkOverlayNetworkAgainst(candidate: OverlayNetwork, existing: readonly OverlayNetwork[], opts?: ClusterCidrOptions): Finding[] {
+export function checkOverlayNetworkAgainst(
+  candidate: OverlayNetwork,
+  existing: readonly OverlayNetwork[],
+  opts?: ClusterCidrOptions,
+): Finding[] {
   const findings: Finding[] = [];
   const reserved = reservedOf(opts, findings);
   const c = entryOf(candidate, 0);
@@ -168,32 +223,66 @@ export function checkOverlayNetworkAgainst(candidate: OverlayNetwork, existing: 
 
   if (c.cidr !== undefined) {
     const cc = c as Entry & { cidr: Cidr };
-    const hits = others.filter((e): e is Entry & { cidr: Cidr } => e.cidr !== undefined && cidrsOverlap(cc.cidr, e.cidr));
-    for (const e of hits.slice(0, MAX_LISTED)) findings.push(error('spec.network', overlapMessage(cc, e), FREE_NETWORK_FIX));
+    const hits = others.filter(
+      (e): e is Entry & { cidr: Cidr } => e.cidr !== undefined && cidrsOverlap(cc.cidr, e.cidr),
+    );
+    for (const e of hits.slice(0, MAX_LISTED))
+      findings.push(error('spec.network', overlapMessage(cc, e), FREE_NETWORK_FIX));
     if (hits.length > MAX_LISTED) {
-      findings.push(error('spec.network', `${cc.cidr.canonical} also overlaps ${hits.length - MAX_LISTED} more OverlayNetworks`, FREE_NETWORK_FIX));
+      findings.push(
+        error(
+          'spec.network',
+          `${cc.cidr.canonical} also overlaps ${hits.length - MAX_LISTED} more OverlayNetworks`,
+          FREE_NETWORK_FIX,
+        ),
+      );
     }
     for (const r of reserved) {
-      if (cidrsOverlap(cc.cidr, r.cidr)) findings.push(error('spec.network', `${cc.cidr.canonical} overlaps ${r.what}`, FREE_NETWORK_FIX));
+      if (cidrsOverlap(cc.cidr, r.cidr))
+        findings.push(
+          error('spec.network', `${cc.cidr.canonical} overlaps ${r.what}`, FREE_NETWORK_FIX),
+        );
     }
   }
   if (c.vni !== undefined) {
     const other = others.find((e) => e.vni === c.vni);
-    if (other !== undefined) findings.push(error('spec.backend.vni', vniMessage(c.vni, other.name), VNI_FIX));
+    if (other !== undefined)
+      findings.push(error('spec.backend.vni', vniMessage(c.vni, other.name), VNI_FIX));
   }
   if (c.etcdPrefix !== undefined) {
     const p = c.etcdPrefix;
     const same = others.find((e) => e.etcdPrefix === p);
-    if (same !== undefined) findings.push(error('spec.etcdPrefix', `${p} is already the etcd prefix of OverlayNetwork "${same.name}"`, PREFIX_FIX));
+    if (same !== undefined)
+      findings.push(
+        error(
+          'spec.etcdPrefix',
+          `${p} is already the etcd prefix of OverlayNetwork "${same.name}"`,
+          PREFIX_FIX,
+        ),
+      );
     const prefixes = new Map<string, string>();
     for (const e of others) if (e.etcdPrefix !== undefined) prefixes.set(e.etcdPrefix, e.name);
     const owner = leaseParentOf(p, prefixes);
     if (owner !== undefined) {
-      findings.push(error('spec.etcdPrefix', `${p} lies among the leases of OverlayNetwork "${owner}" (its <prefix>/subnets/)`, PREFIX_FIX));
+      findings.push(
+        error(
+          'spec.etcdPrefix',
+          `${p} lies among the leases of OverlayNetwork "${owner}" (its <prefix>/subnets/)`,
+          PREFIX_FIX,
+        ),
+      );
     }
-    const inside = others.find((e) => e.etcdPrefix !== undefined && e.etcdPrefix.startsWith(`${p}/subnets/`));
+    const inside = others.find(
+      (e) => e.etcdPrefix !== undefined && e.etcdPrefix.startsWith(`${p}/subnets/`),
+    );
     if (inside !== undefined) {
-      findings.push(error('spec.etcdPrefix', `the leases under ${p}/subnets/ would include the etcd prefix of OverlayNetwork "${inside.name}"`, PREFIX_FIX));
+      findings.push(
+        error(
+          'spec.etcdPrefix',
+          `the leases under ${p}/subnets/ would include the etcd prefix of OverlayNetwork "${inside.name}"`,
+          PREFIX_FIX,
+        ),
+      );
     }
   }
   return findings;

@@ -2,12 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { formatIp, parseCidr, parseIp, type Cidr, type IpAddress } from '../net/ip.ts';
 import { defaultSubnetLen, planSubnets, type SubnetInput } from './subnets.ts';
 
-const FIELDS = { network: 'Network', subnetLen: 'SubnetLen', subnetMin: 'SubnetMin', subnetMax: 'SubnetMax' };
+const FIELDS = {
+  network: 'Network',
+  subnetLen: 'SubnetLen',
+  subnetMin: 'SubnetMin',
+  subnetMax: 'SubnetMax',
+};
 const net = (s: string): Cidr => parseCidr(s) as Cidr;
 const ip = (s: string): IpAddress => parseIp(s) as IpAddress;
 const plan = (input: SubnetInput) => planSubnets(input, FIELDS);
 const fmt = (r: ReturnType<typeof plan>) =>
-  r.plan && { len: r.plan.subnetLen, min: formatIp(r.plan.subnetMin, 4), max: formatIp(r.plan.subnetMax, 4), capacity: r.plan.capacity };
+  r.plan && {
+    len: r.plan.subnetLen,
+    min: formatIp(r.plan.subnetMin, 4),
+    max: formatIp(r.plan.subnetMax, 4),
+    capacity: r.plan.capacity,
+  };
 
 describe('defaultSubnetLen (flannel)', () => {
   it('gives /24 up to a /22 network, else prefix + 2', () => {
@@ -20,13 +30,40 @@ describe('defaultSubnetLen (flannel)', () => {
 
 describe('planSubnets', () => {
   it('applies flannel defaults: skip the first subnet, end at the last', () => {
-    expect(fmt(plan({ network: net('10.5.0.0/16') }))).toEqual({ len: 24, min: '10.5.1.0', max: '10.5.255.0', capacity: 255 });
-    expect(fmt(plan({ network: net('10.5.0.0/23') }))).toEqual({ len: 25, min: '10.5.0.128', max: '10.5.1.128', capacity: 3 });
-    expect(fmt(plan({ network: net('10.5.0.0/28') }))).toEqual({ len: 30, min: '10.5.0.4', max: '10.5.0.12', capacity: 3 });
+    expect(fmt(plan({ network: net('10.5.0.0/16') }))).toEqual({
+      len: 24,
+      min: '10.5.1.0',
+      max: '10.5.255.0',
+      capacity: 255,
+    });
+    expect(fmt(plan({ network: net('10.5.0.0/23') }))).toEqual({
+      len: 25,
+      min: '10.5.0.128',
+      max: '10.5.1.128',
+      capacity: 3,
+    });
+    expect(fmt(plan({ network: net('10.5.0.0/28') }))).toEqual({
+      len: 30,
+      min: '10.5.0.4',
+      max: '10.5.0.12',
+      capacity: 3,
+    });
   });
   it('honours explicit values', () => {
-    expect(fmt(plan({ network: net('10.5.0.0/16'), subnetLen: 26, subnetMin: ip('10.5.0.64'), subnetMax: ip('10.5.0.192') }))).toEqual({
-      len: 26, min: '10.5.0.64', max: '10.5.0.192', capacity: 3,
+    expect(
+      fmt(
+        plan({
+          network: net('10.5.0.0/16'),
+          subnetLen: 26,
+          subnetMin: ip('10.5.0.64'),
+          subnetMax: ip('10.5.0.192'),
+        }),
+      ),
+    ).toEqual({
+      len: 26,
+      min: '10.5.0.64',
+      max: '10.5.0.192',
+      capacity: 3,
     });
   });
   it('refuses IPv6, /0 and networks smaller than /28', () => {
@@ -37,7 +74,9 @@ describe('planSubnets', () => {
     expect(small.findings[0]?.fix).toMatch(/\/28/);
   });
   it('refuses SubnetLen above 30 or below prefix + 2 (flannel: room for four subnets)', () => {
-    expect(plan({ network: net('10.0.0.0/8'), subnetLen: 31 }).findings[0]?.field).toBe('SubnetLen');
+    expect(plan({ network: net('10.0.0.0/8'), subnetLen: 31 }).findings[0]?.field).toBe(
+      'SubnetLen',
+    );
     const r = plan({ network: net('10.5.0.0/16'), subnetLen: 17 });
     expect(r.findings[0]?.fix).toMatch(/18/);
     expect(plan({ network: net('10.5.0.0/16'), subnetLen: 18 }).plan?.capacity).toBe(3);
@@ -51,7 +90,11 @@ describe('planSubnets', () => {
     expect(unalignedMax.findings[0]?.fix).toBe('use 10.5.9.0');
   });
   it('refuses SubnetMin above SubnetMax', () => {
-    const r = plan({ network: net('10.5.0.0/16'), subnetMin: ip('10.5.9.0'), subnetMax: ip('10.5.8.0') });
+    const r = plan({
+      network: net('10.5.0.0/16'),
+      subnetMin: ip('10.5.9.0'),
+      subnetMax: ip('10.5.8.0'),
+    });
     expect(r.plan).toBeUndefined();
     expect(r.findings[0]?.message).toMatch(/no subnet/);
   });

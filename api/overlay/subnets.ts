@@ -48,16 +48,31 @@ export interface SubnetFields {
 const ip4 = (v: bigint): string => formatIp(v, 4);
 
 /** Applies flannel's defaults and limits. `plan` is set only when there is no error. */
-export function planSubnets(input: SubnetInput, fields: SubnetFields): { plan?: SubnetPlan; findings: Finding[] } {
+export function planSubnets(
+  input: SubnetInput,
+  fields: SubnetFields,
+): { plan?: SubnetPlan; findings: Finding[] } {
   const findings: Finding[] = [];
   const { network } = input;
   if (network.family !== 4) {
-    findings.push(error(fields.network, `${network.address.text}/${network.prefix} is not IPv4; flannel networks are IPv4`, 'use an IPv4 CIDR such as 10.5.0.0/16'));
+    findings.push(
+      error(
+        fields.network,
+        `${network.address.text}/${network.prefix} is not IPv4; flannel networks are IPv4`,
+        'use an IPv4 CIDR such as 10.5.0.0/16',
+      ),
+    );
     return { findings };
   }
   if (network.prefix === 0) {
     // flannel reads 0.0.0.0/0 as "no Network" (IP4Net.Empty).
-    findings.push(error(fields.network, '0.0.0.0/0 is not a usable network (it would overlap every address)', 'use a private range such as 10.5.0.0/16'));
+    findings.push(
+      error(
+        fields.network,
+        '0.0.0.0/0 is not a usable network (it would overlap every address)',
+        'use a private range such as 10.5.0.0/16',
+      ),
+    );
     return { findings };
   }
   if (network.prefix > MAX_NETWORK_PREFIX) {
@@ -75,7 +90,13 @@ export function planSubnets(input: SubnetInput, fields: SubnetFields): { plan?: 
   if (input.subnetLen !== undefined && input.subnetLen > 0) {
     subnetLen = input.subnetLen;
     if (subnetLen > MAX_SUBNET_LEN) {
-      findings.push(error(fields.subnetLen, `${subnetLen} is too long: each node's subnet needs at least four addresses`, `use ${MAX_SUBNET_LEN} or less`));
+      findings.push(
+        error(
+          fields.subnetLen,
+          `${subnetLen} is too long: each node's subnet needs at least four addresses`,
+          `use ${MAX_SUBNET_LEN} or less`,
+        ),
+      );
       return { findings };
     }
     const least = network.prefix + 2;
@@ -98,17 +119,30 @@ export function planSubnets(input: SubnetInput, fields: SubnetFields): { plan?: 
   const firstDefault = network.network + size;
   const lastDefault = network.broadcast + 1n - size;
 
-  const bound = (given: IpAddress | undefined, fallback: bigint, field: string, roundUp: boolean): bigint | undefined => {
+  const bound = (
+    given: IpAddress | undefined,
+    fallback: bigint,
+    field: string,
+    roundUp: boolean,
+  ): bigint | undefined => {
     if (given === undefined) return fallback;
     if (given.family !== 4 || given.value < network.network || given.value > network.broadcast) {
-      findings.push(error(field, `${given.text} is not inside the network ${network.canonical}`, `use an address inside ${network.canonical}, e.g. ${ip4(fallback)}, or omit it`));
+      findings.push(
+        error(
+          field,
+          `${given.text} is not inside the network ${network.canonical}`,
+          `use an address inside ${network.canonical}, e.g. ${ip4(fallback)}, or omit it`,
+        ),
+      );
       return undefined;
     }
     if ((given.value & mask) !== given.value) {
       // Round towards the inside of the range so the fix never leaves the network.
       const down = given.value & mask;
       const near = roundUp && down + size <= network.broadcast ? down + size : down;
-      findings.push(error(field, `${given.text} is not on a /${subnetLen} boundary`, `use ${ip4(near)}`));
+      findings.push(
+        error(field, `${given.text} is not on a /${subnetLen} boundary`, `use ${ip4(near)}`),
+      );
       return undefined;
     }
     return given.value;
@@ -117,7 +151,13 @@ export function planSubnets(input: SubnetInput, fields: SubnetFields): { plan?: 
   const subnetMax = bound(input.subnetMax, lastDefault, fields.subnetMax, false);
   if (subnetMin === undefined || subnetMax === undefined) return { findings };
   if (subnetMin > subnetMax) {
-    findings.push(error(fields.subnetMin, `${ip4(subnetMin)} is above the last subnet ${ip4(subnetMax)}: no subnet could be leased`, `use an address at most ${ip4(subnetMax)}`));
+    findings.push(
+      error(
+        fields.subnetMin,
+        `${ip4(subnetMin)} is above the last subnet ${ip4(subnetMax)}: no subnet could be leased`,
+        `use an address at most ${ip4(subnetMax)}`,
+      ),
+    );
     return { findings };
   }
   if (subnetMin === network.network) {

@@ -1,7 +1,11 @@
 // Builders for OverlayNetwork objects in tests.
 import type { OverlayNetwork, OverlayNetworkSpec } from '../resources/overlay-network.ts';
 
-export function overlay(name: string, spec: Partial<OverlayNetworkSpec> = {}, status?: OverlayNetwork['status']): OverlayNetwork {
+export function overlay(
+  name: string,
+  spec: Partial<OverlayNetworkSpec> = {},
+  status?: OverlayNetwork['status'],
+): OverlayNetwork {
   return {
     apiVersion: 'plexus.dev/v1alpha1',
     kind: 'OverlayNetwork',

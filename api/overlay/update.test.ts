@@ -12,16 +12,48 @@ const fields = (oldOn: OverlayNetwork, newOn: OverlayNetwork, ctx = LEASED) =>
 describe('checkOverlayNetworkUpdate', () => {
   it('accepts no change, and harmless changes', () => {
     expect(checkOverlayNetworkUpdate(old, old, LEASED)).toEqual([]);
-    const harmless = overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2, directRouting: true }, ipMasq: false, attachment: { namespaces: ['a'] }, nodeSelector: {} });
+    const harmless = overlay('blue', {
+      network: '10.5.0.0/16',
+      backend: { vni: 2, directRouting: true },
+      ipMasq: false,
+      attachment: { namespaces: ['a'] },
+      nodeSelector: {},
+    });
     expect(checkOverlayNetworkUpdate(old, harmless, LEASED)).toEqual([]);
   });
   it('refuses a VNI change, with or without leases', () => {
-    const f = checkOverlayNetworkUpdate(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 3 } }), EMPTY);
-    expect(f).toMatchObject([{ field: 'spec.backend.vni', severity: 'error', fix: 'keep 2, or create a new OverlayNetwork and move workloads to it' }]);
+    const f = checkOverlayNetworkUpdate(
+      old,
+      overlay('blue', { network: '10.5.0.0/16', backend: { vni: 3 } }),
+      EMPTY,
+    );
+    expect(f).toMatchObject([
+      {
+        field: 'spec.backend.vni',
+        severity: 'error',
+        fix: 'keep 2, or create a new OverlayNetwork and move workloads to it',
+      },
+    ]);
   });
   it('refuses an etcd prefix change, comparing effective prefixes', () => {
-    expect(fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, etcdPrefix: '/k8s/n' }), EMPTY)).toEqual(['error:spec.etcdPrefix']);
-    expect(fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, etcdPrefix: '/plexus.dev/networks/blue' }), EMPTY)).toEqual([]);
+    expect(
+      fields(
+        old,
+        overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, etcdPrefix: '/k8s/n' }),
+        EMPTY,
+      ),
+    ).toEqual(['error:spec.etcdPrefix']);
+    expect(
+      fields(
+        old,
+        overlay('blue', {
+          network: '10.5.0.0/16',
+          backend: { vni: 2 },
+          etcdPrefix: '/plexus.dev/networks/blue',
+        }),
+        EMPTY,
+      ),
+    ).toEqual([]);
   });
   it('refuses changing or dropping subnetLen once set; setting it is fine', () => {
     const set24 = overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetLen: 24 });
@@ -34,31 +66,95 @@ describe('checkOverlayNetworkUpdate', () => {
   it('with leases: network may only grow to a superset', () => {
     const grown = overlay('blue', { network: '10.4.0.0/15', backend: { vni: 2 } });
     expect(checkOverlayNetworkUpdate(old, grown, LEASED)).toEqual([]);
-    const shrunk = checkOverlayNetworkUpdate(old, overlay('blue', { network: '10.5.0.0/17', backend: { vni: 2 } }), LEASED);
+    const shrunk = checkOverlayNetworkUpdate(
+      old,
+      overlay('blue', { network: '10.5.0.0/17', backend: { vni: 2 } }),
+      LEASED,
+    );
     expect(shrunk).toMatchObject([{ field: 'spec.network', severity: 'error' }]);
     expect(shrunk[0]?.fix).toMatch(/10\.4\.0\.0\/15/);
-    expect(fields(old, overlay('blue', { network: '10.6.0.0/16', backend: { vni: 2 } }))).toEqual(['error:spec.network']);
+    expect(fields(old, overlay('blue', { network: '10.6.0.0/16', backend: { vni: 2 } }))).toEqual([
+      'error:spec.network',
+    ]);
   });
   it('without leases: network may change freely', () => {
-    expect(fields(old, overlay('blue', { network: '192.168.0.0/24', backend: { vni: 2 } }), EMPTY)).toEqual([]);
+    expect(
+      fields(old, overlay('blue', { network: '192.168.0.0/24', backend: { vni: 2 } }), EMPTY),
+    ).toEqual([]);
   });
   it('with leases: refuses a change of the default subnet length, suggesting to pin it', () => {
     const small = overlay('blue', { network: '10.5.0.0/23', backend: { vni: 2 } });
-    const f = checkOverlayNetworkUpdate(small, overlay('blue', { network: '10.5.0.0/22', backend: { vni: 2 } }), LEASED);
+    const f = checkOverlayNetworkUpdate(
+      small,
+      overlay('blue', { network: '10.5.0.0/22', backend: { vni: 2 } }),
+      LEASED,
+    );
     expect(f).toMatchObject([{ field: 'spec.subnetLen', fix: 'set spec.subnetLen: 25' }]);
-    expect(fields(small, overlay('blue', { network: '10.5.0.0/22', backend: { vni: 2 }, subnetLen: 25 }))).toEqual([]);
+    expect(
+      fields(
+        small,
+        overlay('blue', { network: '10.5.0.0/22', backend: { vni: 2 }, subnetLen: 25 }),
+      ),
+    ).toEqual([]);
   });
   it('with leases: the leasable range may grow but not shrink', () => {
-    const ranged = overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetMin: '10.5.10.0', subnetMax: '10.5.20.0' });
-    expect(fields(ranged, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetMin: '10.5.5.0' }))).toEqual([]);
-    expect(fields(ranged, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetMin: '10.5.11.0', subnetMax: '10.5.20.0' }))).toEqual(['error:spec.subnetMin']);
-    expect(fields(ranged, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetMin: '10.5.10.0', subnetMax: '10.5.19.0' }))).toEqual(['error:spec.subnetMax']);
-    expect(fields(ranged, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetMin: '10.5.11.0', subnetMax: '10.5.19.0' }), EMPTY)).toEqual([]);
+    const ranged = overlay('blue', {
+      network: '10.5.0.0/16',
+      backend: { vni: 2 },
+      subnetMin: '10.5.10.0',
+      subnetMax: '10.5.20.0',
+    });
+    expect(
+      fields(
+        ranged,
+        overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, subnetMin: '10.5.5.0' }),
+      ),
+    ).toEqual([]);
+    expect(
+      fields(
+        ranged,
+        overlay('blue', {
+          network: '10.5.0.0/16',
+          backend: { vni: 2 },
+          subnetMin: '10.5.11.0',
+          subnetMax: '10.5.20.0',
+        }),
+      ),
+    ).toEqual(['error:spec.subnetMin']);
+    expect(
+      fields(
+        ranged,
+        overlay('blue', {
+          network: '10.5.0.0/16',
+          backend: { vni: 2 },
+          subnetMin: '10.5.10.0',
+          subnetMax: '10.5.19.0',
+        }),
+      ),
+    ).toEqual(['error:spec.subnetMax']);
+    expect(
+      fields(
+        ranged,
+        overlay('blue', {
+          network: '10.5.0.0/16',
+          backend: { vni: 2 },
+          subnetMin: '10.5.11.0',
+          subnetMax: '10.5.19.0',
+        }),
+        EMPTY,
+      ),
+    ).toEqual([]);
   });
   it('allows a port change and an mtu change with a warning', () => {
-    expect(fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2, port: 4789 } }))).toEqual(['warning:spec.backend.port']);
-    expect(fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2, port: 8472 } }))).toEqual([]);
-    expect(fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, mtu: 1400 }))).toEqual(['warning:spec.mtu']);
+    expect(
+      fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2, port: 4789 } })),
+    ).toEqual(['warning:spec.backend.port']);
+    expect(
+      fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2, port: 8472 } })),
+    ).toEqual([]);
+    expect(
+      fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, mtu: 1400 })),
+    ).toEqual(['warning:spec.mtu']);
   });
   it('skips comparisons it cannot make on invalid objects', () => {
     expect(fields(old, overlay('blue', { network: 'garbage', backend: { vni: 2 } }))).toEqual([]);

@@ -21,7 +21,11 @@ export interface UpdateContext {
 
 const MOVE = 'create a new OverlayNetwork and move workloads to it';
 
-export function checkOverlayNetworkUpdate(oldOn: OverlayNetwork, newOn: OverlayNetwork, ctx: UpdateContext): Finding[] {
+export function checkOverlayNetworkUpdate(
+  oldOn: OverlayNetwork,
+  newOn: OverlayNetwork,
+  ctx: UpdateContext,
+): Finding[] {
   const findings: Finding[] = [];
   const oldSpec: Record<string, unknown> = isPlainObject(oldOn?.spec) ? oldOn.spec : {};
   const newSpec: Record<string, unknown> = isPlainObject(newOn?.spec) ? newOn.spec : {};
@@ -29,17 +33,35 @@ export function checkOverlayNetworkUpdate(oldOn: OverlayNetwork, newOn: OverlayN
   const newBackend = isPlainObject(newSpec.backend) ? newSpec.backend : {};
 
   if (oldBackend.vni !== undefined && newBackend.vni !== oldBackend.vni) {
-    findings.push(error('spec.backend.vni', `is immutable (was ${String(oldBackend.vni)}): every node's VXLAN device and lease carry it`, `keep ${String(oldBackend.vni)}, or ${MOVE}`));
+    findings.push(
+      error(
+        'spec.backend.vni',
+        `is immutable (was ${String(oldBackend.vni)}): every node's VXLAN device and lease carry it`,
+        `keep ${String(oldBackend.vni)}, or ${MOVE}`,
+      ),
+    );
   }
   if (isPlainObject(oldOn?.metadata) && isPlainObject(newOn?.metadata)) {
     const before = etcdPrefixOf(oldOn);
     const after = etcdPrefixOf(newOn);
     if (before !== after) {
-      findings.push(error('spec.etcdPrefix', `is immutable (was ${before}): the flannel config and leases live under it`, `keep ${before}, or ${MOVE}`));
+      findings.push(
+        error(
+          'spec.etcdPrefix',
+          `is immutable (was ${before}): the flannel config and leases live under it`,
+          `keep ${before}, or ${MOVE}`,
+        ),
+      );
     }
   }
   if (oldSpec.subnetLen !== undefined && newSpec.subnetLen !== oldSpec.subnetLen) {
-    findings.push(error('spec.subnetLen', `is immutable once set (was ${String(oldSpec.subnetLen)}): leases have this size`, `keep ${String(oldSpec.subnetLen)}, or ${MOVE}`));
+    findings.push(
+      error(
+        'spec.subnetLen',
+        `is immutable once set (was ${String(oldSpec.subnetLen)}): leases have this size`,
+        `keep ${String(oldSpec.subnetLen)}, or ${MOVE}`,
+      ),
+    );
   }
 
   const before = resolveOverlay(oldSpec);
@@ -49,7 +71,8 @@ export function checkOverlayNetworkUpdate(oldOn: OverlayNetwork, newOn: OverlayN
   const a = after.plan;
 
   if (ctx.leasesExist) {
-    const grows = a.network.network <= b.network.network && a.network.broadcast >= b.network.broadcast;
+    const grows =
+      a.network.network <= b.network.network && a.network.broadcast >= b.network.broadcast;
     if (!grows) {
       const parent = parseCidr(`${formatIp(b.network.network, 4)}/${b.network.prefix - 1}`);
       const example = parent === undefined ? '' : ` (e.g. ${parent.canonical})`;
@@ -88,7 +111,13 @@ export function checkOverlayNetworkUpdate(oldOn: OverlayNetwork, newOn: OverlayN
     );
   }
   if (after.config.mtu !== before.config.mtu) {
-    findings.push(warning('spec.mtu', 'running pods keep their MTU until they are re-created', 'restart the pods on this network when convenient'));
+    findings.push(
+      warning(
+        'spec.mtu',
+        'running pods keep their MTU until they are re-created',
+        'restart the pods on this network when convenient',
+      ),
+    );
   }
   return findings;
 }

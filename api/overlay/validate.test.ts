@@ -3,7 +3,8 @@ import { errorsOf, type Finding } from '../findings.ts';
 import { checkOverlayNetwork, checkOverlayNetworkSpec } from './validate.ts';
 import { overlay } from './test-fixtures.ts';
 
-const at = (findings: Finding[], field: string): Finding | undefined => findings.find((f) => f.field === field);
+const at = (findings: Finding[], field: string): Finding | undefined =>
+  findings.find((f) => f.field === field);
 const specErrors = (spec: Record<string, unknown>): Finding[] =>
   errorsOf(checkOverlayNetwork({ ...overlay('blue'), spec: { ...overlay('blue').spec, ...spec } }));
 
@@ -11,9 +12,17 @@ describe('checkOverlayNetwork: the object', () => {
   it('accepts a valid object, minimal and full', () => {
     expect(checkOverlayNetwork(overlay('blue'))).toEqual([]);
     const full = overlay('blue', {
-      subnetLen: 24, subnetMin: '173.17.1.0', subnetMax: '173.17.254.0', backend: { type: 'vxlan', vni: 2, port: 4789, directRouting: true },
-      mtu: 1450, ipMasq: false, etcdPrefix: '/k8s/network2', nodeSelector: { matchLabels: { role: 'worker' } },
-      attachment: { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] } },
+      subnetLen: 24,
+      subnetMin: '173.17.1.0',
+      subnetMax: '173.17.254.0',
+      backend: { type: 'vxlan', vni: 2, port: 4789, directRouting: true },
+      mtu: 1450,
+      ipMasq: false,
+      etcdPrefix: '/k8s/network2',
+      nodeSelector: { matchLabels: { role: 'worker' } },
+      attachment: {
+        namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] },
+      },
     });
     expect(checkOverlayNetwork(full)).toEqual([]);
   });
@@ -24,19 +33,36 @@ describe('checkOverlayNetwork: the object', () => {
     expect(at(wrong, 'kind')?.fix).toBe('kind: OverlayNetwork');
   });
   it('checks metadata.name: required, DNS-1123 label (NAD names carry it)', () => {
-    expect(at(checkOverlayNetwork({ ...overlay('x'), metadata: {} }), 'metadata.name')?.message).toMatch(/required/);
-    expect(at(checkOverlayNetwork(overlay('Blue_Net')), 'metadata.name')?.fix).toBe('use "blue-net"');
-    expect(at(checkOverlayNetwork(overlay('blue.net')), 'metadata.name')?.message).toMatch(/NetworkAttachmentDefinitions/);
-    expect(checkOverlayNetwork({ ...overlay('x'), metadata: { generateName: 'blue-' } })).toEqual([]);
+    expect(
+      at(checkOverlayNetwork({ ...overlay('x'), metadata: {} }), 'metadata.name')?.message,
+    ).toMatch(/required/);
+    expect(at(checkOverlayNetwork(overlay('Blue_Net')), 'metadata.name')?.fix).toBe(
+      'use "blue-net"',
+    );
+    expect(at(checkOverlayNetwork(overlay('blue.net')), 'metadata.name')?.message).toMatch(
+      /NetworkAttachmentDefinitions/,
+    );
+    expect(checkOverlayNetwork({ ...overlay('x'), metadata: { generateName: 'blue-' } })).toEqual(
+      [],
+    );
   });
   it('warns that a namespace is ignored', () => {
-    const f = checkOverlayNetwork({ ...overlay('blue'), metadata: { name: 'blue', namespace: 'default' } });
+    const f = checkOverlayNetwork({
+      ...overlay('blue'),
+      metadata: { name: 'blue', namespace: 'default' },
+    });
     expect(f).toMatchObject([{ field: 'metadata.namespace', severity: 'warning' }]);
   });
   it('requires spec and reports unknown fields with a suggestion', () => {
-    expect(at(checkOverlayNetwork({ ...overlay('blue'), spec: undefined }), 'spec')?.message).toMatch(/required/);
-    expect(at(specErrors({ subnetlen: 24 }), 'spec.subnetlen')?.fix).toBe('did you mean subnetLen?');
-    expect(at(checkOverlayNetwork({ ...overlay('blue'), specs: {} }), 'specs')?.fix).toBe('did you mean spec?');
+    expect(
+      at(checkOverlayNetwork({ ...overlay('blue'), spec: undefined }), 'spec')?.message,
+    ).toMatch(/required/);
+    expect(at(specErrors({ subnetlen: 24 }), 'spec.subnetlen')?.fix).toBe(
+      'did you mean subnetLen?',
+    );
+    expect(at(checkOverlayNetwork({ ...overlay('blue'), specs: {} }), 'specs')?.fix).toBe(
+      'did you mean spec?',
+    );
   });
 });
 
@@ -48,10 +74,15 @@ describe('checkOverlayNetwork: network and subnets', () => {
     expect(at(specErrors({ network: 'fd00::/64' }), 'spec.network')?.message).toMatch(/IPv6/);
   });
   it('requires the canonical form, suggesting it', () => {
-    expect(at(specErrors({ network: '173.17.0.1/16' }), 'spec.network')).toMatchObject({ fix: 'use 173.17.0.0/16', severity: 'error' });
+    expect(at(specErrors({ network: '173.17.0.1/16' }), 'spec.network')).toMatchObject({
+      fix: 'use 173.17.0.0/16',
+      severity: 'error',
+    });
   });
   it('applies flannel limits: network ≥ /28, subnetLen 1–30 and ≥ prefix + 2', () => {
-    expect(at(specErrors({ network: '10.0.0.0/29' }), 'spec.network')?.message).toMatch(/too small/);
+    expect(at(specErrors({ network: '10.0.0.0/29' }), 'spec.network')?.message).toMatch(
+      /too small/,
+    );
     expect(specErrors({ network: '10.0.0.0/28' })).toEqual([]);
     expect(at(specErrors({ subnetLen: 31 }), 'spec.subnetLen')).toBeDefined();
     expect(at(specErrors({ subnetLen: 24.5 }), 'spec.subnetLen')).toBeDefined();
@@ -61,9 +92,15 @@ describe('checkOverlayNetwork: network and subnets', () => {
   it('checks subnetMin/subnetMax: IPv4, inside, aligned, ordered', () => {
     expect(at(specErrors({ subnetMin: 'x' }), 'spec.subnetMin')).toBeDefined();
     expect(at(specErrors({ subnetMax: 'fd00::1' }), 'spec.subnetMax')).toBeDefined();
-    expect(at(specErrors({ subnetMin: '10.0.0.0' }), 'spec.subnetMin')?.message).toMatch(/not inside/);
-    expect(at(specErrors({ subnetMax: '173.17.3.1' }), 'spec.subnetMax')?.fix).toBe('use 173.17.3.0');
-    expect(at(specErrors({ subnetMin: '173.17.9.0', subnetMax: '173.17.3.0' }), 'spec.subnetMin')).toBeDefined();
+    expect(at(specErrors({ subnetMin: '10.0.0.0' }), 'spec.subnetMin')?.message).toMatch(
+      /not inside/,
+    );
+    expect(at(specErrors({ subnetMax: '173.17.3.1' }), 'spec.subnetMax')?.fix).toBe(
+      'use 173.17.3.0',
+    );
+    expect(
+      at(specErrors({ subnetMin: '173.17.9.0', subnetMax: '173.17.3.0' }), 'spec.subnetMin'),
+    ).toBeDefined();
     expect(specErrors({ subnetMin: '173.17.9.0', subnetMax: '173.17.9.0' })).toEqual([]);
   });
 });
@@ -82,11 +119,17 @@ describe('checkOverlayNetwork: backend and the rest', () => {
     expect(checkOverlayNetwork(overlay('blue', { backend: { vni: 1, port: 4789 } }))).toEqual([]);
   });
   it('checks backend type, port, directRouting', () => {
-    expect(at(specErrors({ backend: { vni: 2, type: 'host-gw' } }), 'spec.backend.type')?.fix).toMatch(/vxlan/);
+    expect(
+      at(specErrors({ backend: { vni: 2, type: 'host-gw' } }), 'spec.backend.type')?.fix,
+    ).toMatch(/vxlan/);
     expect(at(specErrors({ backend: { vni: 2, port: 0 } }), 'spec.backend.port')).toBeDefined();
     expect(at(specErrors({ backend: { vni: 2, port: 65536 } }), 'spec.backend.port')).toBeDefined();
-    expect(at(specErrors({ backend: { vni: 2, directRouting: 'yes' } }), 'spec.backend.directRouting')).toBeDefined();
-    expect(at(specErrors({ backend: { vni: 2, VNI: 3 } }), 'spec.backend.VNI')?.fix).toBe('did you mean vni?');
+    expect(
+      at(specErrors({ backend: { vni: 2, directRouting: 'yes' } }), 'spec.backend.directRouting'),
+    ).toBeDefined();
+    expect(at(specErrors({ backend: { vni: 2, VNI: 3 } }), 'spec.backend.VNI')?.fix).toBe(
+      'did you mean vni?',
+    );
   });
   it('checks mtu and ipMasq', () => {
     expect(at(specErrors({ mtu: 67 }), 'spec.mtu')).toBeDefined();
@@ -96,22 +139,59 @@ describe('checkOverlayNetwork: backend and the rest', () => {
   });
   it('checks etcdPrefix: absolute, no trailing or double slash, safe characters', () => {
     expect(specErrors({ etcdPrefix: '/coreos.com/network-2' })).toEqual([]);
-    expect(at(specErrors({ etcdPrefix: 'k8s/network2' }), 'spec.etcdPrefix')?.fix).toBe('use /k8s/network2');
-    expect(at(specErrors({ etcdPrefix: '/k8s/network2/' }), 'spec.etcdPrefix')?.fix).toBe('use /k8s/network2');
-    expect(at(specErrors({ etcdPrefix: '/k8s//n' }), 'spec.etcdPrefix')?.message).toMatch(/empty segment/);
-    expect(at(specErrors({ etcdPrefix: '/k8s/net work' }), 'spec.etcdPrefix')?.fix).toBe('use /k8s/net-work');
+    expect(at(specErrors({ etcdPrefix: 'k8s/network2' }), 'spec.etcdPrefix')?.fix).toBe(
+      'use /k8s/network2',
+    );
+    expect(at(specErrors({ etcdPrefix: '/k8s/network2/' }), 'spec.etcdPrefix')?.fix).toBe(
+      'use /k8s/network2',
+    );
+    expect(at(specErrors({ etcdPrefix: '/k8s//n' }), 'spec.etcdPrefix')?.message).toMatch(
+      /empty segment/,
+    );
+    expect(at(specErrors({ etcdPrefix: '/k8s/net work' }), 'spec.etcdPrefix')?.fix).toBe(
+      'use /k8s/net-work',
+    );
     expect(at(specErrors({ etcdPrefix: '/' }), 'spec.etcdPrefix')).toBeDefined();
-    expect(at(specErrors({ etcdPrefix: `/${'a'.repeat(300)}` }), 'spec.etcdPrefix')?.message).toMatch(/256/);
+    expect(
+      at(specErrors({ etcdPrefix: `/${'a'.repeat(300)}` }), 'spec.etcdPrefix')?.message,
+    ).toMatch(/256/);
     expect(at(specErrors({ etcdPrefix: 5 }), 'spec.etcdPrefix')).toBeDefined();
   });
   it('checks nodeSelector and attachment', () => {
-    expect(at(specErrors({ nodeSelector: { matchExpressions: [{ key: 'a', operator: 'In' }] } }), 'spec.nodeSelector.matchExpressions[0].values')).toBeDefined();
-    expect(at(specErrors({ attachment: { namespaces: ['default'], namespaceSelector: {} } }), 'spec.attachment')?.message).toMatch(/not both/);
-    expect(at(specErrors({ attachment: { namespaces: ['Default'] } }), 'spec.attachment.namespaces[0]')).toBeDefined();
-    expect(at(specErrors({ attachment: { namespaces: ['a', 'a'] } }), 'spec.attachment.namespaces[1]')?.message).toMatch(/twice/);
-    expect(at(specErrors({ attachment: { namespaces: 'default' } }), 'spec.attachment.namespaces')).toBeDefined();
-    expect(at(specErrors({ attachment: { namespaces: Array.from({ length: 257 }, (_, i) => `n${i}`) } }), 'spec.attachment.namespaces')?.fix).toMatch(/namespaceSelector/);
-    expect(at(specErrors({ attachment: { namespaceSelector: { matchLabels: { a: 'b c' } } } }), 'spec.attachment.namespaceSelector.matchLabels.a')).toBeDefined();
+    expect(
+      at(
+        specErrors({ nodeSelector: { matchExpressions: [{ key: 'a', operator: 'In' }] } }),
+        'spec.nodeSelector.matchExpressions[0].values',
+      ),
+    ).toBeDefined();
+    expect(
+      at(
+        specErrors({ attachment: { namespaces: ['default'], namespaceSelector: {} } }),
+        'spec.attachment',
+      )?.message,
+    ).toMatch(/not both/);
+    expect(
+      at(specErrors({ attachment: { namespaces: ['Default'] } }), 'spec.attachment.namespaces[0]'),
+    ).toBeDefined();
+    expect(
+      at(specErrors({ attachment: { namespaces: ['a', 'a'] } }), 'spec.attachment.namespaces[1]')
+        ?.message,
+    ).toMatch(/twice/);
+    expect(
+      at(specErrors({ attachment: { namespaces: 'default' } }), 'spec.attachment.namespaces'),
+    ).toBeDefined();
+    expect(
+      at(
+        specErrors({ attachment: { namespaces: Array.from({ length: 257 }, (_, i) => `n${i}`) } }),
+        'spec.attachment.namespaces',
+      )?.fix,
+    ).toMatch(/namespaceSelector/);
+    expect(
+      at(
+        specErrors({ attachment: { namespaceSelector: { matchLabels: { a: 'b c' } } } }),
+        'spec.attachment.namespaceSelector.matchLabels.a',
+      ),
+    ).toBeDefined();
   });
   it('checkOverlayNetworkSpec reports against the given base path', () => {
     expect(checkOverlayNetworkSpec({ network: '10.5.0.0/16' }, 'x')[0]?.field).toBe('x.backend');

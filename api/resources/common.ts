@@ -11,26 +11,43 @@ export const PLEXUS_API_VERSION = `${PLEXUS_GROUP}/${PLEXUS_VERSION}`;
 export const PLEXUS_CATEGORY = 'plexus';
 
 /** Strict dotted quad: no leading zeros, as CEL's ip()/cidr() and the kernel read it. */
-const IPV4 = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
+const IPV4 =
+  '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}';
 export const IPV4_PATTERN = `^${IPV4}$`;
 export const IPV4_CIDR_PATTERN = `^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`;
 
 /** Standard metav1.Condition, as `kubectl wait --for=condition=Ready` expects. */
 export const ConditionSchema = Type.Object(
   {
-    type: Type.String({ description: 'Type of condition in CamelCase, e.g. Ready.', maxLength: 316 }),
-    status: Type.String({ description: 'Status of the condition: True, False or Unknown.', enum: ['True', 'False', 'Unknown'] }),
+    type: Type.String({
+      description: 'Type of condition in CamelCase, e.g. Ready.',
+      maxLength: 316,
+    }),
+    status: Type.String({
+      description: 'Status of the condition: True, False or Unknown.',
+      enum: ['True', 'False', 'Unknown'],
+    }),
     observedGeneration: Type.Optional(
-      Type.Integer({ description: 'The .metadata.generation the condition was set from.', minimum: 0, format: 'int64' }),
+      Type.Integer({
+        description: 'The .metadata.generation the condition was set from.',
+        minimum: 0,
+        format: 'int64',
+      }),
     ),
-    lastTransitionTime: Type.String({ description: 'Last time the condition changed from one status to another.', format: 'date-time' }),
+    lastTransitionTime: Type.String({
+      description: 'Last time the condition changed from one status to another.',
+      format: 'date-time',
+    }),
     reason: Type.String({
       description: 'Programmatic identifier for the last transition, in CamelCase.',
       maxLength: 1024,
       minLength: 1,
       pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$',
     }),
-    message: Type.String({ description: 'Human-readable details about the last transition.', maxLength: 32768 }),
+    message: Type.String({
+      description: 'Human-readable details about the last transition.',
+      maxLength: 32768,
+    }),
   },
   { description: 'A condition in the standard Kubernetes form (metav1.Condition).' },
 );
@@ -52,7 +69,8 @@ const LabelSelectorRequirementSchema = Type.Object(
     }),
     values: Type.Optional(
       Type.Array(Type.String(), {
-        description: 'Values for In and NotIn (non-empty); must be empty for Exists and DoesNotExist.',
+        description:
+          'Values for In and NotIn (non-empty); must be empty for Exists and DoesNotExist.',
       }),
     ),
   },
@@ -69,7 +87,9 @@ export function labelSelectorSchema(description: string) {
         }),
       ),
       matchExpressions: Type.Optional(
-        Type.Array(LabelSelectorRequirementSchema, { description: 'Requirements that must all be met.' }),
+        Type.Array(LabelSelectorRequirementSchema, {
+          description: 'Requirements that must all be met.',
+        }),
       ),
     },
     { description },

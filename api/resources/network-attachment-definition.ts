@@ -27,23 +27,38 @@ export const NetworkAttachmentDefinitionSpecSchema = Type.Object(
       }),
     ),
   },
-  { description: 'NetworkAttachmentDefinition spec defines the desired state of a network attachment.' },
+  {
+    description:
+      'NetworkAttachmentDefinition spec defines the desired state of a network attachment.',
+  },
 );
 
 export const NetworkAttachmentDefinitionSchema = Type.Object(
   {
-    apiVersion: Type.String({ description: 'APIVersion defines the versioned schema of this representation of an object.' }),
-    kind: Type.String({ description: 'Kind is a string value representing the REST resource this object represents.' }),
+    apiVersion: Type.String({
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    }),
+    kind: Type.String({
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    }),
     metadata: Type.Object({}, { description: 'Standard object metadata.' }),
     spec: Type.Optional(NetworkAttachmentDefinitionSpecSchema),
   },
-  { description: 'NetworkAttachmentDefinition is a CRD schema specified by the Network Plumbing Working Group to express the intent for attaching pods to one or more logical or physical networks.' },
+  {
+    description:
+      'NetworkAttachmentDefinition is a CRD schema specified by the Network Plumbing Working Group to express the intent for attaching pods to one or more logical or physical networks.',
+  },
 );
 
 export type NetworkAttachmentDefinitionSpec = Static<typeof NetworkAttachmentDefinitionSpecSchema>;
 export interface NetworkAttachmentDefinition {
   apiVersion: typeof NAD_API_VERSION;
   kind: typeof NAD_KIND;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: NetworkAttachmentDefinitionSpec;
 }

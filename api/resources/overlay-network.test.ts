@@ -31,7 +31,15 @@ const valid: OverlayNetwork = {
   status: {
     observedGeneration: 3,
     subnets: { capacity: 254, allocated: 12 },
-    conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2025-01-01T00:00:00Z', reason: 'Ready', message: '' }],
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        lastTransitionTime: '2025-01-01T00:00:00Z',
+        reason: 'Ready',
+        message: '',
+      },
+    ],
   },
 };
 
@@ -42,7 +50,12 @@ function withSpec(spec: Record<string, unknown>): unknown {
 describe('OverlayNetworkSchema', () => {
   it('accepts a full object and a minimal one', () => {
     expect(validate(valid), JSON.stringify(validate.errors)).toBe(true);
-    const minimal = { apiVersion: 'plexus.dev/v1alpha1', kind: 'OverlayNetwork', metadata: {}, spec: { network: '10.5.0.0/16', backend: { vni: 2 } } };
+    const minimal = {
+      apiVersion: 'plexus.dev/v1alpha1',
+      kind: 'OverlayNetwork',
+      metadata: {},
+      spec: { network: '10.5.0.0/16', backend: { vni: 2 } },
+    };
     expect(validate(minimal), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -67,7 +80,10 @@ describe('OverlayNetworkSchema', () => {
       ['etcdPrefix too long', withSpec({ etcdPrefix: `/${'a'.repeat(256)}` })],
       ['namespace not a label', withSpec({ attachment: { namespaces: ['Default'] } })],
       ['ipMasq string', withSpec({ ipMasq: 'yes' })],
-      ['bad operator', withSpec({ nodeSelector: { matchExpressions: [{ key: 'a', operator: 'Has' }] } })],
+      [
+        'bad operator',
+        withSpec({ nodeSelector: { matchExpressions: [{ key: 'a', operator: 'Has' }] } }),
+      ],
       ['negative allocated', { ...valid, status: { subnets: { capacity: 1, allocated: -1 } } }],
     ];
     for (const [name, obj] of bad) expect(validate(obj), name).toBe(false);
@@ -78,9 +94,11 @@ describe('OverlayNetworkSchema', () => {
     const walk = (node: unknown, path: string): void => {
       if (typeof node !== 'object' || node === null) return;
       const n = node as Record<string, unknown>;
-      for (const k of ['anyOf', 'oneOf', 'not', '$ref', 'allOf']) if (k in n) problems.push(`${path}: ${k}`);
+      for (const k of ['anyOf', 'oneOf', 'not', '$ref', 'allOf'])
+        if (k in n) problems.push(`${path}: ${k}`);
       if (typeof n.type !== 'string') problems.push(`${path}: no type`);
-      if (typeof n.description !== 'string' && !path.endsWith('[]')) problems.push(`${path}: no description`);
+      if (typeof n.description !== 'string' && !path.endsWith('[]'))
+        problems.push(`${path}: no description`);
       const props = n.properties as Record<string, unknown> | undefined;
       for (const [k, v] of Object.entries(props ?? {})) walk(v, `${path}.${k}`);
       if (n.items !== undefined) walk(n.items, `${path}[]`);
@@ -90,8 +108,11 @@ describe('OverlayNetworkSchema', () => {
   });
 
   it('keeps CEL cost bounded: strings under CEL rules have maxLength, lists maxItems', () => {
-    const spec = JSON.parse(JSON.stringify(OverlayNetworkSpecSchema)) as { properties: Record<string, { maxLength?: number }> };
-    for (const k of ['network', 'subnetMin', 'subnetMax', 'etcdPrefix']) expect(spec.properties[k]?.maxLength, k).toBeDefined();
+    const spec = JSON.parse(JSON.stringify(OverlayNetworkSpecSchema)) as {
+      properties: Record<string, { maxLength?: number }>;
+    };
+    for (const k of ['network', 'subnetMin', 'subnetMax', 'etcdPrefix'])
+      expect(spec.properties[k]?.maxLength, k).toBeDefined();
     const root = JSON.parse(JSON.stringify(OverlayNetworkSchema)) as Record<string, unknown>;
     const rules = root['x-kubernetes-validations'] as { rule: string; message: string }[];
     expect(rules.length).toBeGreaterThan(0);
@@ -99,7 +120,14 @@ describe('OverlayNetworkSchema', () => {
   });
 
   it('declares the printer columns kubectl shows', () => {
-    expect(OVERLAY_NETWORK_PRINTER_COLUMNS.map((c) => c.name)).toEqual(['Network', 'VNI', 'Allocated', 'Capacity', 'Ready', 'Age']);
+    expect(OVERLAY_NETWORK_PRINTER_COLUMNS.map((c) => c.name)).toEqual([
+      'Network',
+      'VNI',
+      'Allocated',
+      'Capacity',
+      'Ready',
+      'Age',
+    ]);
     expect(OVERLAY_NETWORK_PRINTER_COLUMNS.find((c) => c.name === 'Age')?.type).toBe('date');
   });
 });

@@ -12,7 +12,14 @@
 // fix, and adds what CEL cannot see (other objects, real lease counts).
 import { Type, type Static } from '@sinclair/typebox';
 import { DNS1123_LABEL_PATTERN } from '../names.ts';
-import { ConditionsSchema, IPV4_CIDR_PATTERN, IPV4_PATTERN, labelSelectorSchema, type ObjectMeta, type PrinterColumn } from './common.ts';
+import {
+  ConditionsSchema,
+  IPV4_CIDR_PATTERN,
+  IPV4_PATTERN,
+  labelSelectorSchema,
+  type ObjectMeta,
+  type PrinterColumn,
+} from './common.ts';
 
 export const OVERLAY_NETWORK_KIND = 'OverlayNetwork';
 export const OVERLAY_NETWORK_LIST_KIND = 'OverlayNetworkList';
@@ -42,7 +49,8 @@ export interface CelRule {
   rule: string;
   message: string;
   fieldPath?: string;
-  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+  reason?:
+    'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
 }
 
 // CEL building blocks. `s` is the CEL path of a spec (`self` inside the spec,
@@ -96,12 +104,14 @@ const NetworkSchema = Type.String({
     },
     {
       rule: '!isCIDR(self) || cidr(self) == cidr(self).masked()',
-      message: 'spec.network must be written with its host bits zero (e.g. 173.17.0.0/16, not 173.17.0.1/16)',
+      message:
+        'spec.network must be written with its host bits zero (e.g. 173.17.0.0/16, not 173.17.0.1/16)',
       reason: 'FieldValueInvalid',
     },
     {
       rule: '!isCIDR(self) || (cidr(self).prefixLength() >= 1 && cidr(self).prefixLength() <= 28)',
-      message: 'spec.network must be between /1 and /28: flannel needs room for at least four subnets',
+      message:
+        'spec.network must be between /1 and /28: flannel needs room for at least four subnets',
       reason: 'FieldValueInvalid',
     },
   ] satisfies CelRule[],
@@ -126,7 +136,8 @@ export const OverlayBackendSchema = Type.Object(
       'x-kubernetes-validations': [
         {
           rule: 'self == oldSelf',
-          message: 'spec.backend.vni is immutable: create a new OverlayNetwork with the new VNI and move workloads to it',
+          message:
+            'spec.backend.vni is immutable: create a new OverlayNetwork with the new VNI and move workloads to it',
           reason: 'FieldValueForbidden',
         },
       ] satisfies CelRule[],
@@ -135,7 +146,7 @@ export const OverlayBackendSchema = Type.Object(
       Type.Integer({
         description:
           'UDP destination port of the VXLAN traffic (flannel\'s "Backend.Port"). Default 8472, the Linux ' +
-          'kernel\'s and flannel\'s default. Changing it makes every node re-create its VXLAN device.',
+          "kernel's and flannel's default. Changing it makes every node re-create its VXLAN device.",
         minimum: 1,
         maximum: 65535,
         default: DEFAULT_VXLAN_PORT,
@@ -157,7 +168,11 @@ export const OverlayAttachmentSchema = Type.Object(
   {
     namespaces: Type.Optional(
       Type.Array(
-        Type.String({ description: 'A namespace name.', maxLength: 63, pattern: DNS1123_LABEL_PATTERN }),
+        Type.String({
+          description: 'A namespace name.',
+          maxLength: 63,
+          pattern: DNS1123_LABEL_PATTERN,
+        }),
         {
           description:
             'Namespaces that get a NetworkAttachmentDefinition named after this OverlayNetwork, so their pods ' +
@@ -195,7 +210,7 @@ export const OverlayNetworkSpecSchema = Type.Object(
       Type.Integer({
         description:
           'Prefix length of the subnet each node leases (flannel\'s "SubnetLen"), at most 30 and at least the ' +
-          'network\'s prefix + 2. When omitted: 24 if the network is /22 or larger, else the network\'s prefix + 2. ' +
+          "network's prefix + 2. When omitted: 24 if the network is /22 or larger, else the network's prefix + 2. " +
           'Immutable once set.',
         minimum: 1,
         maximum: 30,
@@ -223,7 +238,7 @@ export const OverlayNetworkSpecSchema = Type.Object(
     mtu: Type.Optional(
       Type.Integer({
         description:
-          'MTU of the VXLAN device and of pod interfaces on this network. Default: the MTU of the node\'s ' +
+          "MTU of the VXLAN device and of pod interfaces on this network. Default: the MTU of the node's " +
           'uplink minus 50 (the VXLAN overhead), decided by each node agent.',
         minimum: 68,
         maximum: 65535,
@@ -231,14 +246,15 @@ export const OverlayNetworkSpecSchema = Type.Object(
     ),
     ipMasq: Type.Optional(
       Type.Boolean({
-        description: 'Masquerade traffic from this network to destinations outside it (flanneld\'s --ip-masq). Default true.',
+        description:
+          "Masquerade traffic from this network to destinations outside it (flanneld's --ip-masq). Default true.",
         default: true,
       }),
     ),
     etcdPrefix: Type.Optional(
       Type.String({
         description:
-          'etcd key prefix that holds this network\'s flannel config (<prefix>/config) and leases ' +
+          "etcd key prefix that holds this network's flannel config (<prefix>/config) and leases " +
           '(<prefix>/subnets/). Default /plexus.dev/networks/<name>. Set it to share a network with an upstream ' +
           'flanneld (e.g. /k8s/network2). Absolute, without a trailing slash. Immutable.',
         maxLength: ETCD_PREFIX_MAX_LENGTH,
@@ -246,16 +262,20 @@ export const OverlayNetworkSpecSchema = Type.Object(
       }),
     ),
     nodeSelector: Type.Optional(
-      labelSelectorSchema('Nodes that join this network (get a subnet and a VXLAN device). All nodes when omitted.'),
+      labelSelectorSchema(
+        'Nodes that join this network (get a subnet and a VXLAN device). All nodes when omitted.',
+      ),
     ),
     attachment: Type.Optional(OverlayAttachmentSchema),
   },
   {
-    description: 'The desired overlay network: flannel\'s network config plus where it is available.',
+    description:
+      "The desired overlay network: flannel's network config plus where it is available.",
     'x-kubernetes-validations': [
       {
         rule: `!has(self.subnetLen) || !isCIDR(self.network) || self.subnetLen >= ${prefixOf('self')} + 2`,
-        message: 'spec.subnetLen must be at least the prefix length of spec.network + 2 (room for four subnets)',
+        message:
+          'spec.subnetLen must be at least the prefix length of spec.network + 2 (room for four subnets)',
         fieldPath: '.subnetLen',
         reason: 'FieldValueInvalid',
       },
@@ -275,10 +295,17 @@ export const OverlayNetworkSpecSchema = Type.Object(
 export const OverlayNetworkStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
-      Type.Integer({ description: 'The .metadata.generation this status was computed from.', minimum: 0, format: 'int64' }),
+      Type.Integer({
+        description: 'The .metadata.generation this status was computed from.',
+        minimum: 0,
+        format: 'int64',
+      }),
     ),
     etcdPrefix: Type.Optional(
-      Type.String({ description: 'The etcd prefix in use (spec.etcdPrefix or its default).', maxLength: ETCD_PREFIX_MAX_LENGTH }),
+      Type.String({
+        description: 'The etcd prefix in use (spec.etcdPrefix or its default).',
+        maxLength: ETCD_PREFIX_MAX_LENGTH,
+      }),
     ),
     subnets: Type.Optional(
       Type.Object(
@@ -300,7 +327,10 @@ export const OverlayNetworkStatusSchema = Type.Object(
     ),
     conditions: Type.Optional(ConditionsSchema),
   },
-  { description: 'What the operator observed: lease usage and conditions (Ready, SubnetsExhausted).' },
+  {
+    description:
+      'What the operator observed: lease usage and conditions (Ready, SubnetsExhausted).',
+  },
 );
 
 /** Root rules: they need the name (for the default etcd prefix) or the lease
@@ -344,8 +374,12 @@ const ROOT_RULES: CelRule[] = [
 
 export const OverlayNetworkSchema = Type.Object(
   {
-    apiVersion: Type.String({ description: 'APIVersion defines the versioned schema of this representation of an object.' }),
-    kind: Type.String({ description: 'Kind is a string value representing the REST resource this object represents.' }),
+    apiVersion: Type.String({
+      description: 'APIVersion defines the versioned schema of this representation of an object.',
+    }),
+    kind: Type.String({
+      description: 'Kind is a string value representing the REST resource this object represents.',
+    }),
     metadata: Type.Object({}, { description: 'Standard object metadata.' }),
     spec: OverlayNetworkSpecSchema,
     status: Type.Optional(OverlayNetworkStatusSchema),
@@ -367,12 +401,41 @@ export type OverlayNetwork = Omit<Static<typeof OverlayNetworkSchema>, 'metadata
   metadata: ObjectMeta & { name: string; creationTimestamp?: string };
 };
 
-
 export const OVERLAY_NETWORK_PRINTER_COLUMNS: readonly PrinterColumn[] = [
-  { name: 'Network', type: 'string', jsonPath: '.spec.network', description: 'The overlay network CIDR.' },
-  { name: 'VNI', type: 'integer', jsonPath: '.spec.backend.vni', description: 'The VXLAN Network Identifier.' },
-  { name: 'Allocated', type: 'integer', jsonPath: '.status.subnets.allocated', description: 'Subnets leased now.' },
-  { name: 'Capacity', type: 'integer', jsonPath: '.status.subnets.capacity', description: 'Subnets that can be leased.' },
-  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Whether the network is ready.' },
-  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' },
+  {
+    name: 'Network',
+    type: 'string',
+    jsonPath: '.spec.network',
+    description: 'The overlay network CIDR.',
+  },
+  {
+    name: 'VNI',
+    type: 'integer',
+    jsonPath: '.spec.backend.vni',
+    description: 'The VXLAN Network Identifier.',
+  },
+  {
+    name: 'Allocated',
+    type: 'integer',
+    jsonPath: '.status.subnets.allocated',
+    description: 'Subnets leased now.',
+  },
+  {
+    name: 'Capacity',
+    type: 'integer',
+    jsonPath: '.status.subnets.capacity',
+    description: 'Subnets that can be leased.',
+  },
+  {
+    name: 'Ready',
+    type: 'string',
+    jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+    description: 'Whether the network is ready.',
+  },
+  {
+    name: 'Age',
+    type: 'date',
+    jsonPath: '.metadata.creationTimestamp',
+    description: 'Time since creation.',
+  },
 ];

@@ -90,7 +90,10 @@ function metaString(obj: Record<string, unknown>, key: 'name' | 'namespace'): st
   return typeof v === 'string' ? v : undefined;
 }
 
-export function validateManifests(docs: readonly ManifestDocument[], opts: ValidateOptions = {}): ObjectReport[] {
+export function validateManifests(
+  docs: readonly ManifestDocument[],
+  opts: ValidateOptions = {},
+): ObjectReport[] {
   const defaultNs = opts.defaultNamespace ?? 'default';
   const entries: Entry[] = [];
   const nads = new Set<string>();
@@ -105,7 +108,14 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
     if (!isPlainObject(obj)) {
       if (itemPath === '' && obj !== null && obj !== undefined) {
         const report = newReport(doc, '', '', '');
-        entries.push({ report, obj: {}, kind: '', findings: [error('(document)', `expected a Kubernetes object, found ${describeType(obj)}`)] });
+        entries.push({
+          report,
+          obj: {},
+          kind: '',
+          findings: [
+            error('(document)', `expected a Kubernetes object, found ${describeType(obj)}`),
+          ],
+        });
       }
       return;
     }
@@ -113,7 +123,10 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
     if (cls === undefined) return;
     if (cls === 'list') {
       const items = obj['items'];
-      if (Array.isArray(items)) items.forEach((item, i) => visit(doc, item, child(itemPath === '' ? 'items' : `${itemPath}.items`, i)));
+      if (Array.isArray(items))
+        items.forEach((item, i) =>
+          visit(doc, item, child(itemPath === '' ? 'items' : `${itemPath}.items`, i)),
+        );
       return;
     }
     const kind = obj['kind'] as string;
@@ -136,7 +149,18 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
 
   for (const doc of docs) {
     if (doc.parseError !== undefined) {
-      const entry: Entry = { report: newReport(doc, '', '', ''), obj: {}, kind: '', findings: [error('(document)', `malformed YAML/JSON: ${doc.parseError}`, 'fix the syntax of this document')] };
+      const entry: Entry = {
+        report: newReport(doc, '', '', ''),
+        obj: {},
+        kind: '',
+        findings: [
+          error(
+            '(document)',
+            `malformed YAML/JSON: ${doc.parseError}`,
+            'fix the syntax of this document',
+          ),
+        ],
+      };
       entries.push(entry);
       continue;
     }
@@ -145,16 +169,26 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
 
   // Cross-object checks, possible only once the whole set is known.
   const missing = (ref: { entry: Entry; field: string }, message: string, fix: string) =>
-    ref.entry.findings.push(opts.strictRefs === true ? error(ref.field, message, fix) : warning(ref.field, message, fix));
+    ref.entry.findings.push(
+      opts.strictRefs === true ? error(ref.field, message, fix) : warning(ref.field, message, fix),
+    );
   for (const ref of podRefs) {
     const scope = generated.get(ref.name);
     if (!nads.has(ref.key) && !(scope !== undefined && mayAttachIn(scope, ref.namespace))) {
-      missing(ref, `${ref.what} is not among the validated manifests`, `add it to the set, or make sure it exists in the cluster before this pod is created`);
+      missing(
+        ref,
+        `${ref.what} is not among the validated manifests`,
+        `add it to the set, or make sure it exists in the cluster before this pod is created`,
+      );
     }
   }
   for (const ref of overlayRefs) {
     if (!overlayNames.has(ref.network)) {
-      missing(ref, `OverlayNetwork "${ref.network}" is not among the validated manifests`, `add the OverlayNetwork to the set, or make sure it exists in the cluster`);
+      missing(
+        ref,
+        `OverlayNetwork "${ref.network}" is not among the validated manifests`,
+        `add the OverlayNetwork to the set, or make sure it exists in the cluster`,
+      );
     }
   }
   const setOpts: { clusterCidrs?: string[]; serviceCidrs?: string[] } = {};
@@ -169,19 +203,36 @@ export function validateManifests(docs: readonly ManifestDocument[], opts: Valid
   });
 }
 
-function newReport(doc: ManifestDocument, kind: string, namespace: string, name: string): ObjectReport {
-  return { file: doc.file, document: doc.document, kind, namespace, name, errors: [], warnings: [] };
+function newReport(
+  doc: ManifestDocument,
+  kind: string,
+  namespace: string,
+  name: string,
+): ObjectReport {
+  return {
+    file: doc.file,
+    document: doc.document,
+    kind,
+    namespace,
+    name,
+    errors: [],
+    warnings: [],
+  };
 }
 
 function checkName(obj: Record<string, unknown>, kind: string): Finding[] {
   const meta = obj['metadata'];
-  if (!isPlainObject(meta)) return [error('metadata', `${kind} has no metadata`, 'add metadata with a name')];
+  if (!isPlainObject(meta))
+    return [error('metadata', `${kind} has no metadata`, 'add metadata with a name')];
   const name = meta['name'];
   // Workloads may use generateName; only a present name is checked.
   if (name === undefined) {
-    return typeof meta['generateName'] === 'string' ? [] : [error('metadata.name', 'is required', `give the ${kind} a name`)];
+    return typeof meta['generateName'] === 'string'
+      ? []
+      : [error('metadata.name', 'is required', `give the ${kind} a name`)];
   }
-  if (typeof name !== 'string') return [error('metadata.name', `must be a string, found ${describeType(name)}`)];
+  if (typeof name !== 'string')
+    return [error('metadata.name', `must be a string, found ${describeType(name)}`)];
   const problem = dns1123SubdomainProblem(name);
   return problem === undefined ? [] : [error('metadata.name', `"${name}" ${problem}`)];
 }
@@ -193,25 +244,55 @@ function checkPodCarrier(entry: Entry, namespace: string, refs: PodRef[]): void 
   const base = `${loc.path}.annotations`;
   if (annotations === undefined) return;
   if (!isPlainObject(annotations)) {
-    entry.findings.push(error(base, `must be a map of strings, found ${describeType(annotations)}`));
+    entry.findings.push(
+      error(base, `must be a map of strings, found ${describeType(annotations)}`),
+    );
     return;
   }
   const result = checkPodNetworkAnnotations(annotations as Record<string, string>, namespace, base);
   entry.findings.push(...result.findings);
   for (const a of result.attachments) {
-    refs.push({ entry, field: child(child(base, NETWORKS_ANNOTATION), a.index), key: `${a.namespace}/${a.name}`, namespace: a.namespace, name: a.name, what: `NetworkAttachmentDefinition ${a.namespace}/${a.name}` });
+    refs.push({
+      entry,
+      field: child(child(base, NETWORKS_ANNOTATION), a.index),
+      key: `${a.namespace}/${a.name}`,
+      namespace: a.namespace,
+      name: a.name,
+      what: `NetworkAttachmentDefinition ${a.namespace}/${a.name}`,
+    });
   }
   if (result.defaultNetwork !== undefined) {
     const d = result.defaultNetwork;
-    refs.push({ entry, field: child(base, DEFAULT_NETWORK_ANNOTATION), key: `${d.namespace}/${d.name}`, namespace: d.namespace, name: d.name, what: `NetworkAttachmentDefinition ${d.namespace}/${d.name}` });
+    refs.push({
+      entry,
+      field: child(base, DEFAULT_NETWORK_ANNOTATION),
+      key: `${d.namespace}/${d.name}`,
+      namespace: d.namespace,
+      name: d.name,
+      what: `NetworkAttachmentDefinition ${d.namespace}/${d.name}`,
+    });
   }
 }
 
-function checkNad(entry: Entry, name: string, namespace: string, nads: Set<string>, refs: OverlayRef[]): void {
+function checkNad(
+  entry: Entry,
+  name: string,
+  namespace: string,
+  nads: Set<string>,
+  refs: OverlayRef[],
+): void {
   nads.add(`${namespace}/${name}`);
-  if (name !== '' && dns1123SubdomainProblem(name) === undefined && dns1123LabelProblem(name) !== undefined) {
+  if (
+    name !== '' &&
+    dns1123SubdomainProblem(name) === undefined &&
+    dns1123LabelProblem(name) !== undefined
+  ) {
     entry.findings.push(
-      warning('metadata.name', `"${name}" is not a DNS-1123 label, so no pod annotation can select it (the NPWG spec requires labels there)`, 'use lower-case letters, digits and "-" only'),
+      warning(
+        'metadata.name',
+        `"${name}" is not a DNS-1123 label, so no pod annotation can select it (the NPWG spec requires labels there)`,
+        'use lower-case letters, digits and "-" only',
+      ),
     );
   }
   const spec = entry.obj['spec'];
@@ -222,7 +303,13 @@ function checkNad(entry: Entry, name: string, namespace: string, nads: Set<strin
   }
   const config = spec['config'];
   if (config !== undefined && typeof config !== 'string') {
-    entry.findings.push(error('spec.config', `must be a string holding CNI JSON, found ${describeType(config)}`, 'quote the JSON, e.g. with a YAML block scalar `config: |`'));
+    entry.findings.push(
+      error(
+        'spec.config',
+        `must be a string holding CNI JSON, found ${describeType(config)}`,
+        'quote the JSON, e.g. with a YAML block scalar `config: |`',
+      ),
+    );
     return;
   }
   const result = checkNadConfig(config, { nadName: name });
@@ -230,15 +317,25 @@ function checkNad(entry: Entry, name: string, namespace: string, nads: Set<strin
   result.config?.plugins.forEach((plugin, i) => {
     if (plugin['type'] === 'plexus-overlay' && typeof plugin['network'] === 'string') {
       const single = result.config?.raw['plugins'] === undefined;
-      refs.push({ entry, field: single ? 'spec.config.network' : `spec.config.plugins[${i}].network`, network: plugin['network'] });
+      refs.push({
+        entry,
+        field: single ? 'spec.config.network' : `spec.config.plugins[${i}].network`,
+        network: plugin['network'],
+      });
     }
   });
 }
 
-function attributeSetFindings(overlays: { entry: Entry; on: OverlayNetwork }[], opts: { clusterCidrs?: string[]; serviceCidrs?: string[] }): void {
+function attributeSetFindings(
+  overlays: { entry: Entry; on: OverlayNetwork }[],
+  opts: { clusterCidrs?: string[]; serviceCidrs?: string[] },
+): void {
   const byName = new Map<string, Entry>();
   for (const o of overlays) byName.set(o.on.metadata?.name ?? '', o.entry);
-  for (const f of checkOverlayNetworkSetByObject(overlays.map((o) => o.on), opts)) {
+  for (const f of checkOverlayNetworkSetByObject(
+    overlays.map((o) => o.on),
+    opts,
+  )) {
     const target = byName.get(f.object);
     (target ?? overlays[0]?.entry)?.findings.push(f.finding);
   }

@@ -38,7 +38,10 @@ export function isPodCarrier(kind: string, apiVersion: string): boolean {
   return WORKLOAD_API_VERSIONS[kind]?.includes(apiVersion) ?? false;
 }
 
-export function podMetadataOf(kind: string, obj: Record<string, unknown>): PodMetaLocation | undefined {
+export function podMetadataOf(
+  kind: string,
+  obj: Record<string, unknown>,
+): PodMetaLocation | undefined {
   const path = TEMPLATE_PATHS[kind];
   if (path === undefined) return undefined;
   let cur: unknown = obj;

@@ -19,7 +19,11 @@ export interface CliIO {
   stdin: NodeJS.ReadableStream;
 }
 
-export async function runValidate(paths: readonly string[], opts: ValidateCommandOptions, io: CliIO): Promise<number> {
+export async function runValidate(
+  paths: readonly string[],
+  opts: ValidateCommandOptions,
+  io: CliIO,
+): Promise<number> {
   const files = await collectFiles(paths);
   const docs: ManifestDocument[] = [];
   for (const file of files) docs.push(...parseDocuments(file, await readText(file, io.stdin)));
@@ -35,7 +39,9 @@ export async function runValidate(paths: readonly string[], opts: ValidateComman
   } else {
     io.stdout.write(formatText(reports));
     if (!opts.quiet) {
-      io.stderr.write(`checked ${s.objects} object(s) in ${files.length} file(s): ${s.errors} error(s), ${s.warnings} warning(s)\n`);
+      io.stderr.write(
+        `checked ${s.objects} object(s) in ${files.length} file(s): ${s.errors} error(s), ${s.warnings} warning(s)\n`,
+      );
     }
   }
   return s.errors > 0 ? 1 : 0;

@@ -25,7 +25,9 @@ export async function collectFiles(paths: readonly string[]): Promise<string[]> 
     try {
       st = await stat(p);
     } catch (e) {
-      throw new InputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      throw new InputError(
+        `cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`,
+      );
     }
     if (st.isDirectory()) files.push(...(await walk(p)));
     else files.push(p);
@@ -48,21 +50,26 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-export async function readText(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export async function readText(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<string> {
   if (file === '-') {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of stdin) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       size += buf.length;
-      if (size > MAX_FILE_BYTES) throw new InputError(`stdin is larger than ${MAX_FILE_BYTES} bytes`);
+      if (size > MAX_FILE_BYTES)
+        throw new InputError(`stdin is larger than ${MAX_FILE_BYTES} bytes`);
       chunks.push(buf);
     }
     return Buffer.concat(chunks).toString('utf8');
   }
   try {
     const st = await stat(file);
-    if (st.size > MAX_FILE_BYTES) throw new InputError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
+    if (st.size > MAX_FILE_BYTES)
+      throw new InputError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
     return await readFile(file, 'utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -81,7 +88,11 @@ export function parseDocuments(file: string, text: string): ManifestDocument[] {
       const first = doc.errors[0];
       const pos = first?.linePos?.[0];
       const where = pos !== undefined ? `line ${pos.line}, column ${pos.col}: ` : '';
-      docs.push({ file: displayName, document: n, parseError: `${where}${first?.message.split('\n')[0] ?? 'unknown error'}` });
+      docs.push({
+        file: displayName,
+        document: n,
+        parseError: `${where}${first?.message.split('\n')[0] ?? 'unknown error'}`,
+      });
       continue;
     }
     // An empty document (a stray `---`) is not an object: nothing to check.

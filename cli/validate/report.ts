@@ -37,7 +37,11 @@ export function formatJson(reports: readonly ObjectReport[]): string {
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-export function summary(reports: readonly ObjectReport[]): { objects: number; errors: number; warnings: number } {
+export function summary(reports: readonly ObjectReport[]): {
+  objects: number;
+  errors: number;
+  warnings: number;
+} {
   let errors = 0;
   let warnings = 0;
   for (const r of reports) {

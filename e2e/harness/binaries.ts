@@ -6,7 +6,9 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run } from './proc.ts';
 
-export const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-k8s-binaries.sh', import.meta.url));
+export const BUILD_SCRIPT = fileURLToPath(
+  new URL('../../scripts/build-k8s-binaries.sh', import.meta.url),
+);
 
 export type BinarySource = 'env' | 'cache' | 'built';
 
@@ -25,7 +27,11 @@ export interface Binaries {
   seconds: number;
 }
 
-const ENV_NAMES = { kubeApiserver: 'KUBE_APISERVER_BIN', kubectl: 'KUBECTL_BIN', etcd: 'ETCD_BIN' } as const;
+const ENV_NAMES = {
+  kubeApiserver: 'KUBE_APISERVER_BIN',
+  kubectl: 'KUBECTL_BIN',
+  etcd: 'ETCD_BIN',
+} as const;
 type Name = keyof typeof ENV_NAMES;
 
 function isExecutable(path: string): boolean {
@@ -62,7 +68,11 @@ async function expectedPaths(env: NodeJS.ProcessEnv): Promise<Expected> {
     return v;
   };
   return {
-    paths: { kubeApiserver: get('KUBE_APISERVER_BIN'), kubectl: get('KUBECTL_BIN'), etcd: get('ETCD_BIN') },
+    paths: {
+      kubeApiserver: get('KUBE_APISERVER_BIN'),
+      kubectl: get('KUBECTL_BIN'),
+      etcd: get('ETCD_BIN'),
+    },
     k8sVersion: get('K8S_VERSION'),
     etcdVersion: get('ETCD_VERSION'),
   };
@@ -97,7 +107,10 @@ function runBuild(env: NodeJS.ProcessEnv, progress: (line: string) => void): Pro
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`building the Kubernetes binaries failed (exit ${code}):\n${tail.join('\n')}`));
+      else
+        reject(
+          new Error(`building the Kubernetes binaries failed (exit ${code}):\n${tail.join('\n')}`),
+        );
     });
   });
 }
@@ -112,7 +125,8 @@ export async function resolveBinaries(opts: ResolveOptions = {}): Promise<Binari
   for (const name of Object.keys(ENV_NAMES) as Name[]) {
     const fromEnv = env[ENV_NAMES[name]];
     if (fromEnv) {
-      if (!isExecutable(fromEnv)) throw new Error(`${ENV_NAMES[name]}=${fromEnv} is not an executable file`);
+      if (!isExecutable(fromEnv))
+        throw new Error(`${ENV_NAMES[name]}=${fromEnv} is not an executable file`);
       sources[name] = 'env';
     } else if (isExecutable(expected.paths[name])) {
       sources[name] = 'cache';
@@ -123,13 +137,16 @@ export async function resolveBinaries(opts: ResolveOptions = {}): Promise<Binari
   if (missing.length > 0) {
     const what = missing.map((n) => `${n} (${expected.paths[n]})`).join(', ');
     if (opts.build === false) {
-      throw new Error(`missing Kubernetes binaries: ${what}; run scripts/build-k8s-binaries.sh or set ${missing.map((n) => ENV_NAMES[n]).join('/')}`);
+      throw new Error(
+        `missing Kubernetes binaries: ${what}; run scripts/build-k8s-binaries.sh or set ${missing.map((n) => ENV_NAMES[n]).join('/')}`,
+      );
     }
     progress(`[binaries] not cached: ${what}; building from the Go modules (progress follows)`);
     await runBuild(env, progress);
     expected = await expectedPaths(env);
     for (const name of missing) {
-      if (!isExecutable(expected.paths[name])) throw new Error(`build finished but ${expected.paths[name]} is missing`);
+      if (!isExecutable(expected.paths[name]))
+        throw new Error(`build finished but ${expected.paths[name]} is missing`);
       sources[name] = 'built';
     }
   }

@@ -35,7 +35,11 @@ describe('parseConfList', () => {
     ['no cniVersion', '{"name":"x","plugins":[{"type":"a"}]}', /cniVersion/],
     ['no name', '{"cniVersion":"1.0.0","plugins":[{"type":"a"}]}', /name/],
     ['no plugins', '{"cniVersion":"1.0.0","name":"x","plugins":[]}', /no plugins/],
-    ['a plugin without type', '{"cniVersion":"1.0.0","name":"x","plugins":[{"type":"a"},{}]}', /plugins\[1\] has no type/],
+    [
+      'a plugin without type',
+      '{"cniVersion":"1.0.0","name":"x","plugins":[{"type":"a"},{}]}',
+      /plugins\[1\] has no type/,
+    ],
   ])('rejects %s', (_what, text, message) => {
     expect(() => parseConfList(text)).toThrow(message);
   });
@@ -51,8 +55,13 @@ describe('pluginConfig', () => {
   });
 
   it('injects runtimeConfig only for capabilities the plugin declares true and the runtime provides', () => {
-    const caps = { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }], bandwidth: { ingressRate: 1 } };
-    expect(pluginConfig(list, 1, undefined, caps).runtimeConfig).toEqual({ portMappings: caps.portMappings });
+    const caps = {
+      portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+      bandwidth: { ingressRate: 1 },
+    };
+    expect(pluginConfig(list, 1, undefined, caps).runtimeConfig).toEqual({
+      portMappings: caps.portMappings,
+    });
     expect(pluginConfig(list, 0, undefined, caps)).not.toHaveProperty('runtimeConfig');
     expect(pluginConfig(list, 1, undefined, {})).not.toHaveProperty('runtimeConfig');
   });
@@ -78,12 +87,19 @@ describe('pluginConfig', () => {
 
 describe('cniArgs and errorFromOutput', () => {
   it('joins CNI_ARGS pairs with ;', () => {
-    expect(cniArgs({ IgnoreUnknown: 'true', K8S_POD_NAME: 'web' })).toBe('IgnoreUnknown=true;K8S_POD_NAME=web');
+    expect(cniArgs({ IgnoreUnknown: 'true', K8S_POD_NAME: 'web' })).toBe(
+      'IgnoreUnknown=true;K8S_POD_NAME=web',
+    );
     expect(cniArgs()).toBe('');
   });
 
   it('reads a spec error result', () => {
-    const e = errorFromOutput('bridge', 1, '{"cniVersion":"1.0.0","code":11,"msg":"try again","details":"busy"}', '');
+    const e = errorFromOutput(
+      'bridge',
+      1,
+      '{"cniVersion":"1.0.0","code":11,"msg":"try again","details":"busy"}',
+      '',
+    );
     expect(e).toBeInstanceOf(CniError);
     expect([e.code, e.msg, e.details]).toEqual([11, 'try again', 'busy']);
     expect(e.message).toContain('bridge');
@@ -124,11 +140,22 @@ describe('running a conflist (with a stand-in plugin)', () => {
     writeFileSync(p, FAKE_PLUGIN);
     chmodSync(p, 0o755);
   }
-  const calls = (): { type: string; env: Record<string, string>; conf: Record<string, unknown> }[] => {
+  const calls = (): {
+    type: string;
+    env: Record<string, string>;
+    conf: Record<string, unknown>;
+  }[] => {
     if (!existsSync(log)) return [];
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     rmSync(log);
-    return lines.map((l) => JSON.parse(l) as { type: string; env: Record<string, string>; conf: Record<string, unknown> });
+    return lines.map(
+      (l) =>
+        JSON.parse(l) as {
+          type: string;
+          env: Record<string, string>;
+          conf: Record<string, unknown>;
+        },
+    );
   };
   const chain = (fail?: string): ConfList => ({
     cniVersion: '1.0.0',
@@ -138,7 +165,12 @@ describe('running a conflist (with a stand-in plugin)', () => {
       { type: 'second', log, ...(fail ? { fail } : {}) },
     ],
   });
-  const rt: RuntimeConf = { containerId: 'c0ffee', netns: '/var/run/netns/pod', ifName: 'net1', args: { K8S_POD_NAME: 'web' } };
+  const rt: RuntimeConf = {
+    containerId: 'c0ffee',
+    netns: '/var/run/netns/pod',
+    ifName: 'net1',
+    args: { K8S_POD_NAME: 'web' },
+  };
   const ctx: ExecContext = { binDirs: [binDir, dir], cacheDir: join(dir, 'cache') };
 
   it('finds plugins along CNI_PATH and refuses a type with a slash', () => {
@@ -167,12 +199,19 @@ describe('running a conflist (with a stand-in plugin)', () => {
   it('CHECK runs in order and DEL in reverse, both with the cached ADD result; DEL drops the cache', async () => {
     await checkNetworkList(chain(), rt, ctx);
     const check = calls();
-    expect(check.map((x) => `${x.env.CNI_COMMAND} ${x.type}`)).toEqual(['CHECK first', 'CHECK second']);
-    expect(check[0]?.conf.prevResult).toMatchObject({ interfaces: [{ name: 'first' }, { name: 'second' }] });
+    expect(check.map((x) => `${x.env.CNI_COMMAND} ${x.type}`)).toEqual([
+      'CHECK first',
+      'CHECK second',
+    ]);
+    expect(check[0]?.conf.prevResult).toMatchObject({
+      interfaces: [{ name: 'first' }, { name: 'second' }],
+    });
     await delNetworkList(chain(), rt, ctx);
     const del = calls();
     expect(del.map((x) => `${x.env.CNI_COMMAND} ${x.type}`)).toEqual(['DEL second', 'DEL first']);
-    expect(del[1]?.conf.prevResult).toMatchObject({ interfaces: [{ name: 'first' }, { name: 'second' }] });
+    expect(del[1]?.conf.prevResult).toMatchObject({
+      interfaces: [{ name: 'first' }, { name: 'second' }],
+    });
     await expect(checkNetworkList(chain(), rt, ctx)).rejects.toThrow(/no cached ADD result/);
   });
 

@@ -60,10 +60,12 @@ export function parseConfList(text: string): ConfList {
   if (!isPlainObject(v)) throw new Error('conflist is not a JSON object');
   if (typeof v.cniVersion !== 'string') throw new Error('conflist has no cniVersion string');
   if (typeof v.name !== 'string' || v.name === '') throw new Error('conflist has no name');
-  if (!Array.isArray(v.plugins) || v.plugins.length === 0) throw new Error('conflist has no plugins');
+  if (!Array.isArray(v.plugins) || v.plugins.length === 0)
+    throw new Error('conflist has no plugins');
   const plugins: Record<string, unknown>[] = [];
   for (const [i, p] of v.plugins.entries()) {
-    if (!isPlainObject(p) || typeof p.type !== 'string' || p.type === '') throw new Error(`conflist plugins[${i}] has no type`);
+    if (!isPlainObject(p) || typeof p.type !== 'string' || p.type === '')
+      throw new Error(`conflist plugins[${i}] has no type`);
     plugins.push(p);
   }
   return { ...v, cniVersion: v.cniVersion, name: v.name, plugins };
@@ -106,16 +108,31 @@ export function cniArgs(args: Record<string, string> = {}): string {
 }
 
 /** Turns a failed plugin's stdout into a CniError (spec error JSON when present). */
-export function errorFromOutput(plugin: string, exitCode: number, stdout: string, stderr: string): CniError {
+export function errorFromOutput(
+  plugin: string,
+  exitCode: number,
+  stdout: string,
+  stderr: string,
+): CniError {
   try {
     const v = JSON.parse(stdout) as unknown;
     if (isPlainObject(v) && typeof v.code === 'number') {
-      return new CniError(plugin, v.code, typeof v.msg === 'string' ? v.msg : '', typeof v.details === 'string' ? v.details : '');
+      return new CniError(
+        plugin,
+        v.code,
+        typeof v.msg === 'string' ? v.msg : '',
+        typeof v.details === 'string' ? v.details : '',
+      );
     }
   } catch {
     // not JSON
   }
-  return new CniError(plugin, 999, `exit ${exitCode} without an error result`, (stderr || stdout).trim().slice(0, 2000));
+  return new CniError(
+    plugin,
+    999,
+    `exit ${exitCode} without an error result`,
+    (stderr || stdout).trim().slice(0, 2000),
+  );
 }
 
 /** Finds a plugin binary in the CNI_PATH dirs. */
@@ -172,7 +189,11 @@ export function cachedResult(list: ConfList, rt: RuntimeConf, ctx: ExecContext):
 }
 
 /** ADD: plugins in order, prevResult chained. Returns the last plugin's result, cached for DEL/CHECK. */
-export async function addNetworkList(list: ConfList, rt: RuntimeConf, ctx: ExecContext): Promise<unknown> {
+export async function addNetworkList(
+  list: ConfList,
+  rt: RuntimeConf,
+  ctx: ExecContext,
+): Promise<unknown> {
   let prev: unknown = undefined;
   for (let i = 0; i < list.plugins.length; i++) {
     prev = await execPlugin('ADD', pluginConfig(list, i, prev, rt.capabilityArgs), rt, ctx);
@@ -181,14 +202,28 @@ export async function addNetworkList(list: ConfList, rt: RuntimeConf, ctx: ExecC
   if (f) {
     mkdirSync(join(ctx.cacheDir ?? '', 'results'), { recursive: true });
     const tmp = `${f}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ kind: 'cniCacheV1', containerId: rt.containerId, ifName: rt.ifName, networkName: list.name, result: prev }));
+    writeFileSync(
+      tmp,
+      JSON.stringify({
+        kind: 'cniCacheV1',
+        containerId: rt.containerId,
+        ifName: rt.ifName,
+        networkName: list.name,
+        result: prev,
+      }),
+    );
     renameSync(tmp, f);
   }
   return prev;
 }
 
 /** DEL: plugins in reverse order, each given the cached ADD result (when there is one) as prevResult. */
-export async function delNetworkList(list: ConfList, rt: RuntimeConf, ctx: ExecContext, prevResult?: unknown): Promise<void> {
+export async function delNetworkList(
+  list: ConfList,
+  rt: RuntimeConf,
+  ctx: ExecContext,
+  prevResult?: unknown,
+): Promise<void> {
   const prev = prevResult ?? cachedResult(list, rt, ctx);
   for (let i = list.plugins.length - 1; i >= 0; i--) {
     await execPlugin('DEL', pluginConfig(list, i, prev, rt.capabilityArgs), rt, ctx);
@@ -198,9 +233,15 @@ export async function delNetworkList(list: ConfList, rt: RuntimeConf, ctx: ExecC
 }
 
 /** CHECK: plugins in order with the cached ADD result; throws CniError when a plugin finds a problem. */
-export async function checkNetworkList(list: ConfList, rt: RuntimeConf, ctx: ExecContext, prevResult?: unknown): Promise<void> {
+export async function checkNetworkList(
+  list: ConfList,
+  rt: RuntimeConf,
+  ctx: ExecContext,
+  prevResult?: unknown,
+): Promise<void> {
   const prev = prevResult ?? cachedResult(list, rt, ctx);
-  if (prev === undefined) throw new CniError(list.name, 999, 'no cached ADD result to CHECK against', '');
+  if (prev === undefined)
+    throw new CniError(list.name, 999, 'no cached ADD result to CHECK against', '');
   for (let i = 0; i < list.plugins.length; i++) {
     await execPlugin('CHECK', pluginConfig(list, i, prev, rt.capabilityArgs), rt, ctx);
   }

@@ -55,13 +55,27 @@ export function freePort(): Promise<number> {
 }
 
 /** A kubeconfig with everything embedded, so it works wherever it is copied. */
-export function kubeconfigYaml(server: string, caCertPem: string, identity: { user: string; certPem: string; keyPem: string }): string {
+export function kubeconfigYaml(
+  server: string,
+  caCertPem: string,
+  identity: { user: string; certPem: string; keyPem: string },
+): string {
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'plexus', cluster: { server, 'certificate-authority-data': b64(caCertPem) } }],
-    users: [{ name: identity.user, user: { 'client-certificate-data': b64(identity.certPem), 'client-key-data': b64(identity.keyPem) } }],
+    clusters: [
+      { name: 'plexus', cluster: { server, 'certificate-authority-data': b64(caCertPem) } },
+    ],
+    users: [
+      {
+        name: identity.user,
+        user: {
+          'client-certificate-data': b64(identity.certPem),
+          'client-key-data': b64(identity.keyPem),
+        },
+      },
+    ],
     contexts: [{ name: 'plexus', context: { cluster: 'plexus', user: identity.user } }],
     'current-context': 'plexus',
   });
@@ -86,10 +100,19 @@ export function crdFiles(dir: string): string[] {
 }
 
 /** Applies CRD manifests server-side and waits until every CRD is Established. Returns the CRD names. */
-export async function installCrds(info: ControlPlaneInfo, files: readonly string[], timeoutSeconds = 60): Promise<string[]> {
+export async function installCrds(
+  info: ControlPlaneInfo,
+  files: readonly string[],
+  timeoutSeconds = 60,
+): Promise<string[]> {
   if (files.length === 0) return [];
   const res = await kubectl(info, [
-    'apply', '--server-side', '--force-conflicts', '--field-manager=plexus-harness', '-o', 'name',
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=plexus-harness',
+    '-o',
+    'name',
     ...files.flatMap((f) => ['-f', f]),
   ]);
   const names = res.stdout
@@ -97,9 +120,13 @@ export async function installCrds(info: ControlPlaneInfo, files: readonly string
     .map((l) => l.trim())
     .filter((l) => l.startsWith('customresourcedefinition.apiextensions.k8s.io/'));
   if (names.length > 0) {
-    await kubectl(info, ['wait', '--for=condition=Established', `--timeout=${timeoutSeconds}s`, ...names], {
-      timeoutMs: (timeoutSeconds + 10) * 1000,
-    });
+    await kubectl(
+      info,
+      ['wait', '--for=condition=Established', `--timeout=${timeoutSeconds}s`, ...names],
+      {
+        timeoutMs: (timeoutSeconds + 10) * 1000,
+      },
+    );
   }
   return names.map((n) => n.slice(n.indexOf('/') + 1));
 }
@@ -127,7 +154,11 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const pki = await createPki(join(dir, 'pki'));
   const pkiSeconds = since(t);
 
-  const [etcdClientPort, etcdPeerPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [etcdClientPort, etcdPeerPort, apiPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const etcdEndpoint = `http://127.0.0.1:${etcdClientPort}`;
   const server = `https://127.0.0.1:${apiPort}`;
 
@@ -144,18 +175,23 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   try {
     t = performance.now();
     const peer = `http://127.0.0.1:${etcdPeerPort}`;
-    const etcd = startDaemon('etcd', binaries.etcd.path, [
-      '--name=plexus',
-      `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdEndpoint}`,
-      `--advertise-client-urls=${etcdEndpoint}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=plexus=${peer}`,
-      // Test data: durability across power loss does not matter, speed does.
-      '--unsafe-no-fsync',
-      '--log-level=warn',
-    ], join(dir, 'logs', 'etcd.log'));
+    const etcd = startDaemon(
+      'etcd',
+      binaries.etcd.path,
+      [
+        '--name=plexus',
+        `--data-dir=${join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdEndpoint}`,
+        `--advertise-client-urls=${etcdEndpoint}`,
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
+        `--initial-cluster=plexus=${peer}`,
+        // Test data: durability across power loss does not matter, speed does.
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      join(dir, 'logs', 'etcd.log'),
+    );
     daemons.push(etcd);
     await waitFor('etcd /health', () => etcdHealthy(etcdEndpoint), {
       timeoutMs: 30_000,
@@ -164,28 +200,33 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     const etcdSeconds = since(t);
 
     t = performance.now();
-    const apiserver = startDaemon('kube-apiserver', binaries.kubeApiserver.path, [
-      `--etcd-servers=${etcdEndpoint}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${join(dir, 'apiserver-certs')}`,
-      `--tls-cert-file=${pki.serving.cert}`,
-      `--tls-private-key-file=${pki.serving.key}`,
-      `--client-ca-file=${pki.ca.cert}`,
-      '--authorization-mode=RBAC',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.serviceAccountPub}`,
-      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      '--allow-privileged=true',
-      // No controller-manager runs, so nothing would create the "default" service accounts pods need.
-      '--disable-admission-plugins=ServiceAccount',
-      // The "kubernetes" Service endpoints may not be a loopback address; there is no in-cluster client anyway.
-      '--endpoint-reconciler-type=none',
-      '--profiling=false',
-      ...(opts.apiserverArgs ?? []),
-    ], join(dir, 'logs', 'kube-apiserver.log'));
+    const apiserver = startDaemon(
+      'kube-apiserver',
+      binaries.kubeApiserver.path,
+      [
+        `--etcd-servers=${etcdEndpoint}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${join(dir, 'apiserver-certs')}`,
+        `--tls-cert-file=${pki.serving.cert}`,
+        `--tls-private-key-file=${pki.serving.key}`,
+        `--client-ca-file=${pki.ca.cert}`,
+        '--authorization-mode=RBAC',
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${pki.serviceAccountPub}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        `--service-cluster-ip-range=${SERVICE_CIDR}`,
+        '--allow-privileged=true',
+        // No controller-manager runs, so nothing would create the "default" service accounts pods need.
+        '--disable-admission-plugins=ServiceAccount',
+        // The "kubernetes" Service endpoints may not be a loopback address; there is no in-cluster client anyway.
+        '--endpoint-reconciler-type=none',
+        '--profiling=false',
+        ...(opts.apiserverArgs ?? []),
+      ],
+      join(dir, 'logs', 'kube-apiserver.log'),
+    );
     daemons.push(apiserver);
 
     const kubeconfig = join(dir, 'admin.kubeconfig');
@@ -195,7 +236,9 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
 
     const timings: StartTimings = {
       binariesSeconds,
-      binariesSource: [...new Set([binaries.kubeApiserver.source, binaries.kubectl.source, binaries.etcd.source])].join('+'),
+      binariesSource: [
+        ...new Set([binaries.kubeApiserver.source, binaries.kubectl.source, binaries.etcd.source]),
+      ].join('+'),
       pkiSeconds,
       etcdSeconds,
       apiserverSeconds: 0,
@@ -224,16 +267,27 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
       timings,
     };
 
-    const apiAbort = (): string | undefined => (apiserver.isRunning() ? undefined : `kube-apiserver exited:\n${apiserver.logTail()}`);
-    await waitFor('kube-apiserver /readyz', async () => {
-      const res = await apiRequest(info, 'GET', '/readyz', { timeoutMs: 5000 });
-      return res.status === 200 ? true : undefined;
-    }, { timeoutMs: opts.readyTimeoutMs ?? 120_000, intervalMs: 250, abort: apiAbort });
+    const apiAbort = (): string | undefined =>
+      apiserver.isRunning() ? undefined : `kube-apiserver exited:\n${apiserver.logTail()}`;
+    await waitFor(
+      'kube-apiserver /readyz',
+      async () => {
+        const res = await apiRequest(info, 'GET', '/readyz', { timeoutMs: 5000 });
+        return res.status === 200 ? true : undefined;
+      },
+      { timeoutMs: opts.readyTimeoutMs ?? 120_000, intervalMs: 250, abort: apiAbort },
+    );
     // The system namespaces are created by a controller just after readiness; tests use "default".
-    await waitFor('namespace default', async () => {
-      const res = await apiRequest(info, 'GET', '/api/v1/namespaces/default', { timeoutMs: 5000 });
-      return res.status === 200 ? true : undefined;
-    }, { timeoutMs: 30_000, abort: apiAbort });
+    await waitFor(
+      'namespace default',
+      async () => {
+        const res = await apiRequest(info, 'GET', '/api/v1/namespaces/default', {
+          timeoutMs: 5000,
+        });
+        return res.status === 200 ? true : undefined;
+      },
+      { timeoutMs: 30_000, abort: apiAbort },
+    );
     timings.apiserverSeconds = since(t);
 
     t = performance.now();
@@ -249,7 +303,13 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
         `etcd ${etcdSeconds.toFixed(1)} s, apiserver ${timings.apiserverSeconds.toFixed(1)} s, ` +
         `${info.crds.length} CRDs ${timings.crdsSeconds.toFixed(1)} s`,
     );
-    return { ...info, etcd, apiserver, info: () => ({ ...info, crds: [...info.crds], timings: { ...timings } }), stop };
+    return {
+      ...info,
+      etcd,
+      apiserver,
+      info: () => ({ ...info, crds: [...info.crds], timings: { ...timings } }),
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

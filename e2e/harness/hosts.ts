@@ -58,7 +58,8 @@ export interface FabricOptions {
 
 function base24(cidr: string): string {
   const c = parseCidr(cidr);
-  if (c === undefined || c.family !== 4 || c.prefix !== 24 || !isCanonical(c)) throw new Error(`fabric cidr must be an a.b.c.0/24, got ${cidr}`);
+  if (c === undefined || c.family !== 4 || c.prefix !== 24 || !isCanonical(c))
+    throw new Error(`fabric cidr must be an a.b.c.0/24, got ${cidr}`);
   return c.canonical.slice(0, c.canonical.lastIndexOf('.'));
 }
 
@@ -76,7 +77,10 @@ export async function createFabric(run: Run, opts: FabricOptions = {}): Promise<
 }
 
 /** The cluster default network of a host: bridge cni0 + host-local on its pod CIDR, IPAM state in its state dir. */
-export function defaultNetworkConfList(host: Pick<Host, 'podCidr' | 'podGateway' | 'stateDir'>, mtu = 1500): Record<string, unknown> {
+export function defaultNetworkConfList(
+  host: Pick<Host, 'podCidr' | 'podGateway' | 'stateDir'>,
+  mtu = 1500,
+): Record<string, unknown> {
   return {
     cniVersion: '1.0.0',
     name: DEFAULT_NETWORK_NAME,
@@ -117,12 +121,15 @@ export interface HostOptions {
 /** Symlinks the reference plugins into a host's own CNI bin dir, so each host can get extra plugins of its own. */
 function populateBinDir(binDir: string): void {
   mkdirSync(binDir, { recursive: true });
-  for (const f of readdirSync(SYSTEM_CNI_BIN_DIR)) symlinkSync(join(SYSTEM_CNI_BIN_DIR, f), join(binDir, f));
+  for (const f of readdirSync(SYSTEM_CNI_BIN_DIR))
+    symlinkSync(join(SYSTEM_CNI_BIN_DIR, f), join(binDir, f));
 }
 
 export async function createHost(run: Run, fabric: Fabric, opts: HostOptions): Promise<Host> {
-  if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(opts.name)) throw new Error(`host name ${opts.name} is not a short DNS-1123 label`);
-  if (!Number.isInteger(opts.index) || opts.index < 1 || opts.index > 200) throw new Error(`host index ${opts.index} not in 1..200`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/.test(opts.name))
+    throw new Error(`host name ${opts.name} is not a short DNS-1123 label`);
+  if (!Number.isInteger(opts.index) || opts.index < 1 || opts.index > 200)
+    throw new Error(`host index ${opts.index} not in 1..200`);
   const ns = `${run.nsPrefix}h-${opts.name}`;
   const ip = `${base24(fabric.cidr)}.${10 + opts.index}`;
   const podCidr = opts.podCidr ?? `10.244.${opts.index}.0/24`;
@@ -158,24 +165,38 @@ export async function createHost(run: Run, fabric: Fabric, opts: HostOptions): P
   await nsExec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
 
   if (opts.defaultNetwork !== false) {
-    writeFileSync(join(host.cniConfDir, DEFAULT_NETWORK_FILE), `${JSON.stringify(defaultNetworkConfList(host), null, 2)}\n`);
+    writeFileSync(
+      join(host.cniConfDir, DEFAULT_NETWORK_FILE),
+      `${JSON.stringify(defaultNetworkConfList(host), null, 2)}\n`,
+    );
   }
   if (opts.controlPlane) await registerNode(opts.controlPlane, host, opts.labels);
   return host;
 }
 
 /** Creates the Node object of a host with its pod CIDR, then sets its addresses and a Ready condition on the status. */
-export async function registerNode(cp: ControlPlaneInfo, host: Host, labels: Record<string, string> = {}): Promise<void> {
+export async function registerNode(
+  cp: ControlPlaneInfo,
+  host: Host,
+  labels: Record<string, string> = {},
+): Promise<void> {
   const node = {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: {
       name: host.name,
-      labels: { 'kubernetes.io/hostname': host.name, 'kubernetes.io/os': 'linux', 'plexus.dev/simulated': 'true', ...labels },
+      labels: {
+        'kubernetes.io/hostname': host.name,
+        'kubernetes.io/os': 'linux',
+        'plexus.dev/simulated': 'true',
+        ...labels,
+      },
     },
     spec: { podCIDR: host.podCidr, podCIDRs: [host.podCidr] },
   };
-  await kubectl(cp, ['apply', '--server-side', '--field-manager=plexus-harness', '-f', '-'], { input: JSON.stringify(node) });
+  await kubectl(cp, ['apply', '--server-side', '--field-manager=plexus-harness', '-f', '-'], {
+    input: JSON.stringify(node),
+  });
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const status = {
     status: {
@@ -184,11 +205,26 @@ export async function registerNode(cp: ControlPlaneInfo, host: Host, labels: Rec
         { type: 'Hostname', address: host.name },
       ],
       conditions: [
-        { type: 'Ready', status: 'True', reason: 'SimulatedNodeReady', message: 'simulated node (network namespace) is ready', lastHeartbeatTime: now, lastTransitionTime: now },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'SimulatedNodeReady',
+          message: 'simulated node (network namespace) is ready',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
       ],
     },
   };
-  await kubectl(cp, ['patch', 'node', host.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+  await kubectl(cp, [
+    'patch',
+    'node',
+    host.name,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(status),
+  ]);
   host.node = host.name;
   nodeRegistry.set(host, cp);
 }
@@ -199,7 +235,9 @@ const nodeRegistry = new WeakMap<Host, ControlPlaneInfo>();
 export async function destroyHost(host: Host): Promise<void> {
   const cp = nodeRegistry.get(host);
   if (cp && host.node) {
-    await kubectl(cp, ['delete', 'node', host.node, '--ignore-not-found', '--wait=false'], { allowFail: true });
+    await kubectl(cp, ['delete', 'node', host.node, '--ignore-not-found', '--wait=false'], {
+      allowFail: true,
+    });
     nodeRegistry.delete(host);
     delete host.node;
   }

@@ -53,19 +53,31 @@ export interface KubectlOptions {
 }
 
 /** Runs kubectl against the control plane; throws CommandError (with kubectl's message) on failure unless allowFail. */
-export function kubectl(info: ControlPlaneInfo, args: readonly string[], opts: KubectlOptions = {}): Promise<RunResult> {
+export function kubectl(
+  info: ControlPlaneInfo,
+  args: readonly string[],
+  opts: KubectlOptions = {},
+): Promise<RunResult> {
   const kubeconfig = opts.as === 'restricted' ? info.restrictedKubeconfig : info.kubeconfig;
-  return run(info.kubectlBin, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${info.kubectlCacheDir}`, ...args], {
-    input: opts.input,
-    allowFail: opts.allowFail,
-    timeoutMs: opts.timeoutMs ?? 60_000,
-    // Keep kubectl from reading or writing the user's own config and cache.
-    env: { ...process.env, KUBECONFIG: kubeconfig, HOME: info.dir },
-  });
+  return run(
+    info.kubectlBin,
+    [`--kubeconfig=${kubeconfig}`, `--cache-dir=${info.kubectlCacheDir}`, ...args],
+    {
+      input: opts.input,
+      allowFail: opts.allowFail,
+      timeoutMs: opts.timeoutMs ?? 60_000,
+      // Keep kubectl from reading or writing the user's own config and cache.
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: info.dir },
+    },
+  );
 }
 
 /** kubectl ... -o json, parsed. */
-export async function kubectlJson(info: ControlPlaneInfo, args: readonly string[], opts: KubectlOptions = {}): Promise<unknown> {
+export async function kubectlJson(
+  info: ControlPlaneInfo,
+  args: readonly string[],
+  opts: KubectlOptions = {},
+): Promise<unknown> {
   const res = await kubectl(info, [...args, '-o', 'json'], opts);
   return JSON.parse(res.stdout) as unknown;
 }
@@ -86,7 +98,12 @@ export function apiRequest(
 ): Promise<ApiResponse> {
   const restricted = opts.as === 'restricted';
   const url = new URL(path, info.server);
-  const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const payload =
+    opts.body === undefined
+      ? undefined
+      : typeof opts.body === 'string'
+        ? opts.body
+        : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -97,7 +114,9 @@ export function apiRequest(
         key: readFileSync(restricted ? info.restrictedKey : info.adminKey),
         headers: {
           accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': opts.contentType ?? 'application/json' }),
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': opts.contentType ?? 'application/json' }),
         },
         timeout: opts.timeoutMs ?? 30_000,
       },

@@ -66,7 +66,11 @@ export async function addresses(ns: string, ifname?: string): Promise<IpAddress[
     for (const a of l.addr_info as unknown[]) {
       if (typeof a !== 'object' || a === null) continue;
       const ai = a as { family?: unknown; local?: unknown; prefixlen?: unknown };
-      if ((ai.family === 'inet' || ai.family === 'inet6') && typeof ai.local === 'string' && typeof ai.prefixlen === 'number') {
+      if (
+        (ai.family === 'inet' || ai.family === 'inet6') &&
+        typeof ai.local === 'string' &&
+        typeof ai.prefixlen === 'number'
+      ) {
         out.push({ ifname: l.ifname, family: ai.family, local: ai.local, prefixlen: ai.prefixlen });
       }
     }
@@ -75,12 +79,21 @@ export async function addresses(ns: string, ifname?: string): Promise<IpAddress[
 }
 
 /** Pings from inside ns; true when at least one reply came back. Bounded: count and deadline are fixed. */
-export async function ping(ns: string, target: string, opts: { count?: number; deadlineSeconds?: number } = {}): Promise<boolean> {
+export async function ping(
+  ns: string,
+  target: string,
+  opts: { count?: number; deadlineSeconds?: number } = {},
+): Promise<boolean> {
   const count = opts.count ?? 2;
   const deadline = opts.deadlineSeconds ?? 5;
-  const res = await nsExec(ns, 'ping', ['-n', '-q', '-c', String(count), '-i', '0.2', '-w', String(deadline), target], {
-    allowFail: true,
-    timeoutMs: (deadline + 5) * 1000,
-  });
+  const res = await nsExec(
+    ns,
+    'ping',
+    ['-n', '-q', '-c', String(count), '-i', '0.2', '-w', String(deadline), target],
+    {
+      allowFail: true,
+      timeoutMs: (deadline + 5) * 1000,
+    },
+  );
   return res.code === 0;
 }

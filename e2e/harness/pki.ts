@@ -35,7 +35,15 @@ export const RESTRICTED_GROUP = 'plexus:restricted';
 const CA_DAYS = '3650';
 
 async function ecKey(path: string): Promise<void> {
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', path]);
+  await run('openssl', [
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    path,
+  ]);
 }
 
 /** openssl -subj value; escapes the separators it treats specially. */
@@ -60,10 +68,24 @@ async function issue(
   await run('openssl', ['req', '-new', '-key', key, '-subj', subject(cn, orgs), '-out', csr]);
   writeFileSync(extFile, ext);
   await run('openssl', [
-    'x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
     // Random serials: issuing in parallel must not share a serial file.
-    '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    '-days', '365', '-sha256', '-extfile', extFile, '-out', cert,
+    '-set_serial',
+    `0x${randomBytes(8).toString('hex')}`,
+    '-days',
+    '365',
+    '-sha256',
+    '-extfile',
+    extFile,
+    '-out',
+    cert,
   ]);
   return { cert, key };
 }
@@ -78,16 +100,35 @@ export async function createPki(dir: string): Promise<Pki> {
   const ca: CertPair = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
   await ecKey(ca.key);
   await run('openssl', [
-    'req', '-x509', '-new', '-key', ca.key, '-subj', '/CN=plexus-test-ca', '-days', CA_DAYS, '-sha256',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    '-out', ca.cert,
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    ca.key,
+    '-subj',
+    '/CN=plexus-test-ca',
+    '-days',
+    CA_DAYS,
+    '-sha256',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    ca.cert,
   ]);
   const sans = [
-    'IP:127.0.0.1', 'IP:10.96.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default',
-    'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
+    'IP:127.0.0.1',
+    'IP:10.96.0.1',
+    'DNS:localhost',
+    'DNS:kubernetes',
+    'DNS:kubernetes.default',
+    'DNS:kubernetes.default.svc',
+    'DNS:kubernetes.default.svc.cluster.local',
   ].join(',');
   const serverExt = `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans}\n`;
-  const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  const clientExt =
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
 
   const [serving, adminPair, restrictedPair] = await Promise.all([
     issue(dir, 'apiserver', ca, 'kube-apiserver', [], serverExt),
@@ -96,7 +137,15 @@ export async function createPki(dir: string): Promise<Pki> {
   ]);
   const serviceAccountKey = join(dir, 'sa.key');
   const serviceAccountPub = join(dir, 'sa.pub');
-  await run('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', serviceAccountKey]);
+  await run('openssl', [
+    'genpkey',
+    '-algorithm',
+    'RSA',
+    '-pkeyopt',
+    'rsa_keygen_bits:2048',
+    '-out',
+    serviceAccountKey,
+  ]);
   await run('openssl', ['pkey', '-in', serviceAccountKey, '-pubout', '-out', serviceAccountPub]);
   return {
     dir,

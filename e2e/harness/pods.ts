@@ -52,15 +52,25 @@ export async function createPod(run: Run, host: Host, opts: PodOptions): Promise
 
 /** The exec context of a host: its CNI bin dir, its namespace, its state dir for the result cache. */
 export function hostExecContext(host: Host): ExecContext {
-  return { binDirs: [host.cniBinDir], hostNetns: host.ns, cacheDir: join(host.stateDir, 'cni-cache') };
+  return {
+    binDirs: [host.cniBinDir],
+    hostNetns: host.ns,
+    cacheDir: join(host.stateDir, 'cni-cache'),
+  };
 }
 
 /** Runs ADD for a conflist (default: the host's 10-default.conflist) on the pod; returns the CNI result. */
 export async function attach(
   pod: Pod,
-  opts: { confFile?: string; list?: ConfList; ifName?: string; capabilityArgs?: Record<string, unknown> } = {},
+  opts: {
+    confFile?: string;
+    list?: ConfList;
+    ifName?: string;
+    capabilityArgs?: Record<string, unknown>;
+  } = {},
 ): Promise<unknown> {
-  const list = opts.list ?? loadConfList(opts.confFile ?? join(pod.host.cniConfDir, DEFAULT_NETWORK_FILE));
+  const list =
+    opts.list ?? loadConfList(opts.confFile ?? join(pod.host.cniConfDir, DEFAULT_NETWORK_FILE));
   const rt: RuntimeConf = {
     containerId: pod.containerId,
     netns: pod.netnsPath,
@@ -101,8 +111,10 @@ export function resultIPv4(result: unknown): string | undefined {
   const ips = (result as { ips?: unknown }).ips;
   if (!Array.isArray(ips)) return undefined;
   for (const ip of ips as unknown[]) {
-    const addr = typeof ip === 'object' && ip !== null ? (ip as { address?: unknown }).address : undefined;
-    if (typeof addr === 'string' && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(addr)) return addr.split('/')[0];
+    const addr =
+      typeof ip === 'object' && ip !== null ? (ip as { address?: unknown }).address : undefined;
+    if (typeof addr === 'string' && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(addr))
+      return addr.split('/')[0];
   }
   return undefined;
 }

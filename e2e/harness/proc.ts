@@ -35,7 +35,11 @@ export class CommandError extends Error {
 }
 
 /** Runs a command to completion; throws CommandError on a non-zero exit unless allowFail. */
-export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
@@ -50,7 +54,11 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       (err, stdout, stderr) => {
         let code = 0;
         if (err) {
-          const e = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean; signal?: string | null };
+          const e = err as NodeJS.ErrnoException & {
+            code?: unknown;
+            killed?: boolean;
+            signal?: string | null;
+          };
           if (typeof e.code === 'number') code = e.code;
           else if (e.code === 'ENOENT') {
             reject(new Error(`command not found: ${cmd}`));
@@ -87,7 +95,13 @@ export interface Daemon {
  * to logFile. `setpriv --pdeathsig KILL` makes the kernel kill it when this
  * process dies, whatever the way.
  */
-export function startDaemon(name: string, cmd: string, args: readonly string[], logFile: string, env?: NodeJS.ProcessEnv): Daemon {
+export function startDaemon(
+  name: string,
+  cmd: string,
+  args: readonly string[],
+  logFile: string,
+  env?: NodeJS.ProcessEnv,
+): Daemon {
   const fd = openSync(logFile, 'a');
   const usePdeath = existsSync('/usr/bin/setpriv');
   const argv = usePdeath ? ['--pdeathsig', 'KILL', '--', cmd, ...args] : [cmd, ...args];
@@ -218,7 +232,9 @@ export async function waitFor<T>(
       lastError = e instanceof Error ? e.message : String(e);
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${what}${lastError ? `; last error: ${lastError}` : ''}`);
+      throw new Error(
+        `timed out after ${opts.timeoutMs} ms waiting for ${what}${lastError ? `; last error: ${lastError}` : ''}`,
+      );
     }
     await sleep(opts.intervalMs ?? 200);
   }

@@ -18,15 +18,26 @@ afterAll(() => {
 
 /** A process whose command line names a file inside dir, as etcd's --data-dir would. */
 function processIn(dir: string): ChildProcess {
-  const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', join(dir, 'marker')], { stdio: 'ignore' });
+  const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', join(dir, 'marker')], {
+    stdio: 'ignore',
+  });
   children.push(c);
   return c;
 }
 
 async function gone(c: ChildProcess): Promise<void> {
-  await waitFor('process to die', async () => (c.pid !== undefined && !isAlive(c.pid) ? true : c.exitCode !== null || c.signalCode !== null ? true : undefined), {
-    timeoutMs: 5000,
-  });
+  await waitFor(
+    'process to die',
+    async () =>
+      c.pid !== undefined && !isAlive(c.pid)
+        ? true
+        : c.exitCode !== null || c.signalCode !== null
+          ? true
+          : undefined,
+    {
+      timeoutMs: 5000,
+    },
+  );
 }
 
 describe('runs', () => {
@@ -78,7 +89,10 @@ describe('runs', () => {
     await new Promise((r) => owner.once('exit', r));
     const deadDir = join(root, 'dead01');
     mkdirSync(deadDir);
-    writeFileSync(join(deadDir, 'owner.json'), JSON.stringify({ pid: ownerPid, start, id: 'dead01' }));
+    writeFileSync(
+      join(deadDir, 'owner.json'),
+      JSON.stringify({ pid: ownerPid, start, id: 'dead01' }),
+    );
     const leftover = processIn(deadDir);
     // A dir without an owner file is dead too (its creator died before finishing).
     mkdirSync(join(root, 'noown1'));

@@ -7,7 +7,16 @@
 //   - every network namespace of a run is named `plx-<id>-…`
 //   - every long-lived process of a run has the run dir in its command line
 // so a sweep can find all of it without any in-memory state.
-import { mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync, renameSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  writeFileSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  existsSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -56,7 +65,10 @@ export interface Run {
 export function listNetns(): string[] {
   let out: string;
   try {
-    out = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    out = execFileSync('ip', ['netns', 'list'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return [];
   }
@@ -78,7 +90,8 @@ export function sweepRun(id: string, dir: string): void {
   }
   // Its own namespaces (plx-<id>-…) and those of its child runs (plx-<id>.<child>-…).
   for (const ns of listNetns()) {
-    if (!ns.startsWith(`${NETNS_PREFIX}${id}-`) && !ns.startsWith(`${NETNS_PREFIX}${id}.`)) continue;
+    if (!ns.startsWith(`${NETNS_PREFIX}${id}-`) && !ns.startsWith(`${NETNS_PREFIX}${id}.`))
+      continue;
     try {
       execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
     } catch {
@@ -93,7 +106,11 @@ export function sweepRun(id: string, dir: string): void {
 function ownerAlive(dir: string): boolean {
   try {
     const owner = JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as Owner;
-    return isAlive(owner.pid) && processState(owner.pid) !== 'Z' && processStartTime(owner.pid) === owner.start;
+    return (
+      isAlive(owner.pid) &&
+      processState(owner.pid) !== 'Z' &&
+      processStartTime(owner.pid) === owner.start
+    );
   } catch {
     return false;
   }
@@ -116,7 +133,8 @@ function reapDirs(root: string, live: Set<string>, reaped: Set<string>): void {
     if (name.startsWith('.')) {
       // A run being created (see createRun) renames its dir within moments; an old one is debris.
       try {
-        if (Date.now() - statSync(dir).mtimeMs > 60_000) rmSync(dir, { recursive: true, force: true });
+        if (Date.now() - statSync(dir).mtimeMs > 60_000)
+          rmSync(dir, { recursive: true, force: true });
       } catch {
         // gone meanwhile
       }
@@ -251,7 +269,10 @@ export function createRun(opts: CreateRunOptions = {}): Run {
         sweepRun(id, dir);
         openRuns.delete(entry);
         closed = true;
-        if (errors.length > 0) throw new Error(`run ${id} cleanup had errors (everything was still swept):\n${errors.join('\n')}`);
+        if (errors.length > 0)
+          throw new Error(
+            `run ${id} cleanup had errors (everything was still swept):\n${errors.join('\n')}`,
+          );
       })();
       return closing;
     },
