@@ -1,8 +1,8 @@
 // What e2e/global-setup.ts provides to the test files, and how they get it.
 import { inject } from 'vitest';
-import type { ControlPlaneInfo } from './harness/kube.ts';
-import { createRun } from './harness/run.ts';
-import type { Run, RunRef } from './harness/run.ts';
+import type { ControlPlaneInfo } from '../devcluster/kube.ts';
+import { createRun } from '../devcluster/run.ts';
+import type { Run, RunRef } from '../devcluster/run.ts';
 
 export interface E2eContext {
   /** Why the suite is skipped (PLEXUS_SKIP_E2E=1), or null when it runs. */

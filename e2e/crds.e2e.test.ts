@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlane, skipReason } from './context.ts';
-import { apiRequest, kubectl, kubectlJson } from './harness/kube.ts';
-import type { ControlPlaneInfo } from './harness/kube.ts';
+import { apiRequest, kubectl, kubectlJson } from '../devcluster/kube.ts';
+import type { ControlPlaneInfo } from '../devcluster/kube.ts';
 import { isPlainObject } from '../api/findings.ts';
 
 const OVERLAY_CRD = 'overlaynetworks.plexus.dev';

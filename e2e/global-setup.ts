@@ -4,9 +4,9 @@
 // project fails with the missing parts named, unless PLEXUS_SKIP_E2E=1 asks
 // for a skip explicitly.
 import type { TestProject } from 'vitest/node';
-import { startControlPlane, DEFAULT_CRDS_DIR } from './harness/control-plane.ts';
-import { createRun, reapDeadRuns } from './harness/run.ts';
-import { missingPrereqs } from './prereqs.ts';
+import { startControlPlane, DEFAULT_CRDS_DIR } from '../devcluster/control-plane.ts';
+import { createRun, reapDeadRuns } from '../devcluster/run.ts';
+import { missingPrereqs } from '../devcluster/prereqs.ts';
 import type { E2eContext } from './context.ts';
 
 export default async function setup(

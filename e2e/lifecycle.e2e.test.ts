@@ -7,12 +7,12 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { controlPlane, skipReason, testRun } from './context.ts';
-import { resolveBinaries } from './harness/binaries.ts';
-import { startControlPlane } from './harness/control-plane.ts';
-import { apiRequest } from './harness/kube.ts';
-import { listNetns } from './harness/netns.ts';
-import { isAlive, pidsMentioning, waitFor } from './harness/proc.ts';
-import { reapDeadRuns } from './harness/run.ts';
+import { resolveBinaries } from '../devcluster/binaries.ts';
+import { startControlPlane } from '../devcluster/control-plane.ts';
+import { apiRequest } from '../devcluster/kube.ts';
+import { listNetns } from '../devcluster/netns.ts';
+import { isAlive, pidsMentioning, waitFor } from '../devcluster/proc.ts';
+import { reapDeadRuns } from '../devcluster/run.ts';
 
 const HOLD_RUN = fileURLToPath(new URL('./fixtures/hold-run.ts', import.meta.url));
 // The fixture is TypeScript run by Node's type stripping: use the project's pinned Node (the

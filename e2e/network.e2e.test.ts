@@ -6,12 +6,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlane, skipReason, testRun } from './context.ts';
-import { checkNetworkList, loadConfList } from './harness/cni-exec.ts';
-import { createFabric, createHost, DEFAULT_NETWORK_FILE, pingFrom } from './harness/hosts.ts';
-import type { Fabric, Host } from './harness/hosts.ts';
-import { kubectlJson } from './harness/kube.ts';
-import type { ControlPlaneInfo } from './harness/kube.ts';
-import { addresses, ipJson, listNetns, ping } from './harness/netns.ts';
+import { checkNetworkList, loadConfList } from '../devcluster/cni-exec.ts';
+import { createFabric, createHost, DEFAULT_NETWORK_FILE, pingFrom } from '../devcluster/hosts.ts';
+import type { Fabric, Host } from '../devcluster/hosts.ts';
+import { kubectlJson } from '../devcluster/kube.ts';
+import type { ControlPlaneInfo } from '../devcluster/kube.ts';
+import { addresses, ipJson, listNetns, ping } from '../devcluster/netns.ts';
 import {
   attach,
   createPod,
@@ -19,10 +19,10 @@ import {
   hostExecContext,
   pingFromPod,
   resultIPv4,
-} from './harness/pods.ts';
-import type { Pod } from './harness/pods.ts';
-import { pidsMentioning } from './harness/proc.ts';
-import type { Run } from './harness/run.ts';
+} from '../devcluster/pods.ts';
+import type { Pod } from '../devcluster/pods.ts';
+import { pidsMentioning } from '../devcluster/proc.ts';
+import type { Run } from '../devcluster/run.ts';
 
 describe.skipIf(skipReason() !== null)('simulated hosts and pods', () => {
   let cp: ControlPlaneInfo;

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlane, skipReason } from './context.ts';
-import { apiRequest, kubectl } from './harness/kube.ts';
-import type { ControlPlaneInfo } from './harness/kube.ts';
-import { waitFor } from './harness/proc.ts';
+import { apiRequest, kubectl } from '../devcluster/kube.ts';
+import type { ControlPlaneInfo } from '../devcluster/kube.ts';
+import { waitFor } from '../devcluster/proc.ts';
 
 async function canI(cp: ControlPlaneInfo, verb: string, resource: string): Promise<string> {
   const res = await kubectl(cp, ['auth', 'can-i', verb, resource], {

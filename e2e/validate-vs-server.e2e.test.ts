@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { skipReason, controlPlane } from './context.ts';
-import { kubectl } from './harness/kube.ts';
+import { kubectl } from '../devcluster/kube.ts';
 import { validateManifests } from '../api/validate/manifests.ts';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');

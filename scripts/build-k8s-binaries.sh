@@ -7,7 +7,7 @@
 #
 # A binary given by KUBE_APISERVER_BIN / KUBECTL_BIN / ETCD_BIN is used as is.
 # Progress goes to stderr; stdout carries only the NAME=value lines, which
-# e2e/harness/binaries.ts reads.
+# devcluster/binaries.ts reads.
 # Idempotent: a cached binary is reused. A build runs in a temp dir and each
 # binary is renamed into place only when complete, so an interrupted build is
 # never taken as done. Concurrent runs wait for each other (flock).

@@ -1,8 +1,8 @@
-// What the e2e suite needs from the machine, checked up front so a missing
-// piece is named instead of showing up as a confusing test failure.
+// What the dev cluster (e2e suite, `plexus dev`) needs from the machine, checked up
+// front so a missing piece is named instead of showing up as a confusing failure.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { SYSTEM_CNI_BIN_DIR } from './harness/hosts.ts';
+import { SYSTEM_CNI_BIN_DIR } from './hosts.ts';
 
 function onPath(cmd: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((d) => {

@@ -16,7 +16,7 @@ import { apiRequest, kubectl } from './kube.ts';
 import type { ControlPlaneInfo, StartTimings } from './kube.ts';
 import type { Run } from './run.ts';
 
-export const DEFAULT_CRDS_DIR = fileURLToPath(new URL('../../crds/', import.meta.url));
+export const DEFAULT_CRDS_DIR = fileURLToPath(new URL('../crds/', import.meta.url));
 export const SERVICE_CIDR = '10.96.0.0/16';
 
 export interface ControlPlane extends ControlPlaneInfo {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from './proc.ts';
 
 export const BUILD_SCRIPT = fileURLToPath(
-  new URL('../../scripts/build-k8s-binaries.sh', import.meta.url),
+  new URL('../scripts/build-k8s-binaries.sh', import.meta.url),
 );
 
 export type BinarySource = 'env' | 'cache' | 'built';
