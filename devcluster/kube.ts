@@ -45,6 +45,12 @@ export interface StartTimings {
 
 export type Identity = 'admin' | 'restricted';
 
+/** What a raw API request needs: the server and the PEM files of both identities. */
+export type ApiClientInfo = Pick<
+  ControlPlaneInfo,
+  'server' | 'caCert' | 'adminCert' | 'adminKey' | 'restrictedCert' | 'restrictedKey'
+>;
+
 export interface KubectlOptions {
   input?: string;
   as?: Identity;
@@ -91,7 +97,7 @@ export interface ApiResponse {
 
 /** A raw API request with a client certificate, e.g. to see the exact status and Status message. */
 export function apiRequest(
-  info: ControlPlaneInfo,
+  info: ApiClientInfo,
   method: string,
   path: string,
   opts: { body?: unknown; as?: Identity; contentType?: string; timeoutMs?: number } = {},

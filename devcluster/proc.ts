@@ -86,6 +86,8 @@ export interface Daemon {
   isRunning(): boolean;
   /** SIGTERM to the process group, SIGKILL after graceMs. Resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the process group right away, as a crash; resolves when it has exited. */
+  kill(): Promise<void>;
   /** Last bytes of its log, for error messages. */
   logTail(bytes?: number): string;
 }
@@ -149,6 +151,10 @@ export function startDaemon(
       }
       // The group leader is gone; make sure nothing it forked stays behind.
       killGroup(pid, 'SIGKILL');
+    },
+    async kill() {
+      killGroup(pid, 'SIGKILL');
+      await exited;
     },
   };
 }

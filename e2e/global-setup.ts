@@ -4,7 +4,8 @@
 // project fails with the missing parts named, unless PLEXUS_SKIP_E2E=1 asks
 // for a skip explicitly.
 import type { TestProject } from 'vitest/node';
-import { startControlPlane, DEFAULT_CRDS_DIR } from '../devcluster/control-plane.ts';
+import { startControlPlane } from '../devcluster/control-plane.ts';
+import { DEFAULT_CRDS_DIR } from '../devcluster/crds.ts';
 import { createRun, reapDeadRuns } from '../devcluster/run.ts';
 import { missingPrereqs } from '../devcluster/prereqs.ts';
 import type { E2eContext } from './context.ts';

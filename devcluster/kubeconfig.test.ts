@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crdFiles, freePort, kubeconfigYaml } from './control-plane.ts';
+import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.ts';
 
 describe('kubeconfigYaml', () => {
   it('embeds server, CA and client certificate so the file works on its own', () => {
@@ -35,22 +35,28 @@ describe('kubeconfigYaml', () => {
   });
 });
 
-describe('crdFiles', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'plexus-crds-'));
+describe('writeKubeconfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-kubeconfig-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lists YAML and JSON manifests sorted, and nothing for a missing dir', () => {
-    for (const f of ['b.yaml', 'a.yml', 'c.json', 'crds.test.ts', 'README.md'])
-      writeFileSync(join(dir, f), '');
-    expect(crdFiles(dir)).toEqual(['a.yml', 'b.yaml', 'c.json'].map((f) => join(dir, f)));
-    expect(crdFiles(join(dir, 'missing'))).toEqual([]);
-  });
-});
-
-describe('freePort', () => {
-  it('returns distinct usable ports on 127.0.0.1', async () => {
-    const ports = await Promise.all([freePort(), freePort(), freePort()]);
-    for (const p of ports) expect(p).toBeGreaterThan(0);
-    expect(new Set(ports).size).toBe(3);
+  it('embeds the PEM files of the identity and is readable by its owner only', () => {
+    const pems: [string, string][] = [
+      ['ca.crt', 'CA'],
+      ['u.crt', 'CERT'],
+      ['u.key', 'KEY'],
+    ];
+    for (const [f, text] of pems) writeFileSync(join(dir, f), text);
+    const path = join(dir, 'proxied.kubeconfig');
+    const files = {
+      caCert: join(dir, 'ca.crt'),
+      user: 'u',
+      cert: join(dir, 'u.crt'),
+      key: join(dir, 'u.key'),
+    };
+    writeKubeconfig(path, 'https://127.0.0.1:7000', files);
+    expect(readFileSync(path, 'utf8')).toBe(
+      kubeconfigYaml('https://127.0.0.1:7000', 'CA', { user: 'u', certPem: 'CERT', keyPem: 'KEY' }),
+    );
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });
