@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseScriptOutput, resolveBinaries } from './binaries.ts';
+import { resolveBinaries } from './binaries.ts';
+import { parseScriptOutput } from './build-script.ts';
 import { run } from './proc.ts';
 import { BUILD_SCRIPT } from './binaries.ts';
 
@@ -13,15 +14,6 @@ const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
   for (const k of ['KUBE_APISERVER_BIN', 'KUBECTL_BIN', 'ETCD_BIN']) if (!(k in extra)) delete e[k];
   return e;
 };
-
-describe('parseScriptOutput', () => {
-  it('reads NAME=value lines and ignores the rest', () => {
-    const m = parseScriptOutput('noise\nKUBECTL_BIN=/a/b=c\n  ETCD_BIN=/e  \nlower=x\n');
-    expect(m.get('KUBECTL_BIN')).toBe('/a/b=c');
-    expect(m.get('ETCD_BIN')).toBe('/e');
-    expect(m.has('lower')).toBe(false);
-  });
-});
 
 describe('binary resolution', () => {
   it('keys cache paths by version under PLEXUS_CACHE_DIR', async () => {

@@ -1,10 +1,9 @@
 // Finds kube-apiserver, kubectl and etcd: KUBE_APISERVER_BIN / KUBECTL_BIN /
 // ETCD_BIN when set, else the version-keyed cache, else builds them with
 // scripts/build-k8s-binaries.sh (which pins the versions and owns the build).
-import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { run } from './proc.ts';
+import { runBuildScript } from './build-script.ts';
 
 export const BUILD_SCRIPT = fileURLToPath(
   new URL('../scripts/build-k8s-binaries.sh', import.meta.url),
@@ -43,16 +42,6 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Parses the NAME=value lines the build script prints on stdout. */
-export function parseScriptOutput(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) out.set(m[1], m[2]);
-  }
-  return out;
-}
-
 interface Expected {
   paths: Record<Name, string>;
   k8sVersion: string;
@@ -60,8 +49,11 @@ interface Expected {
 }
 
 async function expectedPaths(env: NodeJS.ProcessEnv): Promise<Expected> {
-  const { stdout } = await run('bash', [BUILD_SCRIPT, '--paths'], { env });
-  const vars = parseScriptOutput(stdout);
+  const vars = await runBuildScript(BUILD_SCRIPT, ['--paths'], {
+    env,
+    progress: () => {},
+    what: `${BUILD_SCRIPT} --paths`,
+  });
   const get = (k: string): string => {
     const v = vars.get(k);
     if (!v) throw new Error(`${BUILD_SCRIPT} --paths did not print ${k}`);
@@ -84,35 +76,6 @@ export interface ResolveOptions {
   /** Where build progress goes (default: process.stderr). */
   progress?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-}
-
-/** Runs the build script, passing its progress lines through as they come. */
-function runBuild(env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [BUILD_SCRIPT], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let buf = '';
-    const tail: string[] = [];
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        progress(line);
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(`building the Kubernetes binaries failed (exit ${code}):\n${tail.join('\n')}`),
-        );
-    });
-  });
 }
 
 export async function resolveBinaries(opts: ResolveOptions = {}): Promise<Binaries> {
@@ -142,7 +105,11 @@ export async function resolveBinaries(opts: ResolveOptions = {}): Promise<Binari
       );
     }
     progress(`[binaries] not cached: ${what}; building from the Go modules (progress follows)`);
-    await runBuild(env, progress);
+    await runBuildScript(BUILD_SCRIPT, [], {
+      env,
+      progress,
+      what: 'building the Kubernetes binaries',
+    });
     expected = await expectedPaths(env);
     for (const name of missing) {
       if (!isExecutable(expected.paths[name]))

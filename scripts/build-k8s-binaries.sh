@@ -75,66 +75,14 @@ rm -rf "$BIN_ROOT"/.build.*
 # at their defaults so later builds (and other projects) reuse them.
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 work="$(mktemp -d "$BIN_ROOT/.build.XXXXXX")"
-ticker_pid=""
+# shellcheck source=lib/go-progress.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-progress.sh"
 cleanup() {
-  if [[ -n "$ticker_pid" ]]; then kill "$ticker_pid" 2>/dev/null || true; fi
+  stop_ticker
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-start_ts=$(date +%s)
-elapsed() { local s=$(( $(date +%s) - start_ts )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
-
-# Periodic "still working" lines so a long download, compile or link never looks hung.
-start_ticker() {
-  local what="$1" counter="$2"
-  ( while sleep 30; do
-      log "still $what: $(cat "$counter" 2>/dev/null || echo 0), $(elapsed) elapsed"
-    done ) &
-  ticker_pid=$!
-}
-stop_ticker() {
-  if [[ -n "$ticker_pid" ]]; then kill "$ticker_pid" 2>/dev/null || true; fi
-  ticker_pid=""
-}
-
-# Runs a go command and turns its output into counted progress lines: `go build -v`
-# names each package it compiles, `go: downloading` each module it fetches.
-# Anything else go prints (errors above all) is passed through.
-run_go() {
-  local label="$1"; shift
-  local status_file="$work/$label.status" counter="$work/$label.count"
-  echo "0 packages compiled, 0 modules downloaded" >"$counter"
-  start_ticker "$label" "$counter"
-  local n=0 d=0
-  {
-    set +e
-    "$@" 2>&1
-    echo "__status=$?"
-  } | while IFS= read -r line; do
-    case "$line" in
-      __status=*) echo "${line#__status=}" >"$status_file"; continue ;;
-      "go: downloading "*) d=$((d + 1)); (( d % 50 == 0 )) && log "$label: $d modules downloaded ($(elapsed))" ;;
-      "go: added "* | "go: upgraded "* | "go: finding "*) ;;
-      *)
-        if [[ "$line" =~ ^[a-zA-Z0-9._/~+-]+$ ]]; then
-          n=$((n + 1))
-          (( n % 100 == 0 )) && log "$label: $n packages compiled ($(elapsed))"
-        else
-          echo "  $line" >&2
-        fi ;;
-    esac
-    echo "$n packages compiled, $d modules downloaded" >"$counter"
-  done
-  stop_ticker
-  local status; status=$(cat "$status_file" 2>/dev/null || echo 1)
-  if [[ "$status" != 0 ]]; then
-    log "FAILED: $label (exit $status) after $(elapsed)"
-    return 1
-  fi
-  log "$label: done, $(cat "$counter") ($(elapsed))"
-}
 
 go_build() {
   local label="$1"; shift
