@@ -116,13 +116,19 @@ export interface HostOptions {
   labels?: Record<string, string>;
   /** Write 10-default.conflist (default true). */
   defaultNetwork?: boolean;
+  /**
+   * Where the host's reference plugins come from: default Debian's /usr/lib/cni
+   * (1.1.1, cniVersion ≤ 1.0.0); resolveCniPlugins() gives the current ones (CNI 1.1).
+   */
+  pluginDir?: string;
 }
 
 /** Symlinks the reference plugins into a host's own CNI bin dir, so each host can get extra plugins of its own. */
-function populateBinDir(binDir: string): void {
+function populateBinDir(binDir: string, pluginDir: string): void {
   mkdirSync(binDir, { recursive: true });
-  for (const f of readdirSync(SYSTEM_CNI_BIN_DIR))
-    symlinkSync(join(SYSTEM_CNI_BIN_DIR, f), join(binDir, f));
+  for (const f of readdirSync(pluginDir)) {
+    if (!f.startsWith('.')) symlinkSync(join(pluginDir, f), join(binDir, f));
+  }
 }
 
 export async function createHost(run: Run, fabric: Fabric, opts: HostOptions): Promise<Host> {
@@ -152,7 +158,7 @@ export async function createHost(run: Run, fabric: Fabric, opts: HostOptions): P
   };
   mkdirSync(host.cniConfDir, { recursive: true });
   mkdirSync(host.stateDir, { recursive: true });
-  populateBinDir(host.cniBinDir);
+  populateBinDir(host.cniBinDir, opts.pluginDir ?? SYSTEM_CNI_BIN_DIR);
 
   await createNetns(ns);
   run.onClose(`host ${opts.name}`, () => destroyHost(host));
