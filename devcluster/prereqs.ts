@@ -22,19 +22,19 @@ export function missingPrereqs(): string[] {
   if (uid !== 0)
     missing.push(`root (running as uid ${uid ?? 'unknown'}; network namespaces need root)`);
   for (const cmd of ['ip', 'ping', 'iptables', 'openssl', 'sysctl', 'setpriv']) {
-    if (!onPath(cmd)) missing.push(`${cmd} (scripts/install-test-deps.sh installs it)`);
+    if (!onPath(cmd)) missing.push(`${cmd} (npm run setup installs it)`);
   }
   for (const plugin of ['bridge', 'host-local', 'portmap']) {
     if (!existsSync(join(SYSTEM_CNI_BIN_DIR, plugin))) {
       missing.push(
-        `${SYSTEM_CNI_BIN_DIR}/${plugin} (Debian containernetworking-plugins; scripts/install-test-deps.sh)`,
+        `${SYSTEM_CNI_BIN_DIR}/${plugin} (Debian containernetworking-plugins; npm run setup)`,
       );
     }
   }
-  const haveBins = ['KUBE_APISERVER_BIN', 'KUBECTL_BIN', 'ETCD_BIN'].every((v) => process.env[v]);
-  if (!haveBins && !onPath('go'))
+  const given = ['KUBE_APISERVER_BIN', 'KUBECTL_BIN', 'ETCD_BIN', 'CNI_PLUGINS_DIR'];
+  if (!given.every((v) => process.env[v]) && !onPath('go'))
     missing.push(
-      'go (to build kube-apiserver/kubectl/etcd) or KUBE_APISERVER_BIN, KUBECTL_BIN and ETCD_BIN',
+      `go (to build kube-apiserver, kubectl, etcd and the CNI plugins) or ${given.join(', ')}`,
     );
   return missing;
 }

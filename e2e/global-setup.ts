@@ -27,7 +27,7 @@ export default async function setup(
   if (missing.length > 0) {
     throw new Error(
       `the e2e tests cannot run here; missing: ${missing.join('; ')}.\n` +
-        'Run them as root after scripts/install-test-deps.sh, or set PLEXUS_SKIP_E2E=1 to skip them explicitly.',
+        'Run them as root after npm run setup, or set PLEXUS_SKIP_E2E=1 to skip them explicitly.',
     );
   }
 
