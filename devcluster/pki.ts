@@ -52,14 +52,16 @@ function subject(cn: string, orgs: readonly string[]): string {
   return orgs.map((o) => `/O=${esc(o)}`).join('') + `/CN=${esc(cn)}`;
 }
 
-async function issue(
-  dir: string,
-  name: string,
-  ca: CertPair,
-  cn: string,
-  orgs: readonly string[],
-  ext: string,
-): Promise<CertPair> {
+/** A certificate to issue: file name stem, subject, and the openssl extension lines. */
+interface CertRequest {
+  name: string;
+  cn: string;
+  orgs: readonly string[];
+  ext: string;
+}
+
+async function issue(dir: string, ca: CertPair, req: CertRequest): Promise<CertPair> {
+  const { name, cn, orgs, ext } = req;
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const cert = join(dir, `${name}.crt`);
@@ -90,13 +92,8 @@ async function issue(
   return { cert, key };
 }
 
-/**
- * Makes a CA, an API server serving cert for 127.0.0.1/localhost and the in-cluster
- * names, an admin client (O=system:masters), a restricted client with no rights
- * of its own, and a service-account signing key pair.
- */
-export async function createPki(dir: string): Promise<Pki> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+/** A self-signed CA (EC P-256, 10 years). */
+async function createCa(dir: string): Promise<CertPair> {
   const ca: CertPair = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
   await ecKey(ca.key);
   await run('openssl', [
@@ -117,26 +114,13 @@ export async function createPki(dir: string): Promise<Pki> {
     '-out',
     ca.cert,
   ]);
-  const sans = [
-    'IP:127.0.0.1',
-    'IP:10.96.0.1',
-    'DNS:localhost',
-    'DNS:kubernetes',
-    'DNS:kubernetes.default',
-    'DNS:kubernetes.default.svc',
-    'DNS:kubernetes.default.svc.cluster.local',
-  ].join(',');
-  const serverExt = `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans}\n`;
-  const clientExt =
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  return ca;
+}
 
-  const [serving, adminPair, restrictedPair] = await Promise.all([
-    issue(dir, 'apiserver', ca, 'kube-apiserver', [], serverExt),
-    issue(dir, 'admin', ca, ADMIN_USER, ['system:masters'], clientExt),
-    issue(dir, 'restricted', ca, RESTRICTED_USER, [RESTRICTED_GROUP], clientExt),
-  ]);
-  const serviceAccountKey = join(dir, 'sa.key');
-  const serviceAccountPub = join(dir, 'sa.pub');
+/** The RSA key pair kube-apiserver signs and checks service-account tokens with. */
+async function createServiceAccountKeys(dir: string): Promise<{ key: string; pub: string }> {
+  const key = join(dir, 'sa.key');
+  const pub = join(dir, 'sa.pub');
   await run('openssl', [
     'genpkey',
     '-algorithm',
@@ -144,16 +128,53 @@ export async function createPki(dir: string): Promise<Pki> {
     '-pkeyopt',
     'rsa_keygen_bits:2048',
     '-out',
-    serviceAccountKey,
+    key,
   ]);
-  await run('openssl', ['pkey', '-in', serviceAccountKey, '-pubout', '-out', serviceAccountPub]);
+  await run('openssl', ['pkey', '-in', key, '-pubout', '-out', pub]);
+  return { key, pub };
+}
+
+const SERVING_SANS = [
+  'IP:127.0.0.1',
+  'IP:10.96.0.1',
+  'DNS:localhost',
+  'DNS:kubernetes',
+  'DNS:kubernetes.default',
+  'DNS:kubernetes.default.svc',
+  'DNS:kubernetes.default.svc.cluster.local',
+].join(',');
+const SERVER_EXT = `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${SERVING_SANS}\n`;
+const CLIENT_EXT =
+  'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+
+/**
+ * Makes a CA, an API server serving cert for 127.0.0.1/localhost and the in-cluster
+ * names, an admin client (O=system:masters), a restricted client with no rights
+ * of its own, and a service-account signing key pair.
+ */
+export async function createPki(dir: string): Promise<Pki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = await createCa(dir);
+  const admin = { name: 'admin', cn: ADMIN_USER, orgs: ['system:masters'], ext: CLIENT_EXT };
+  const restricted = {
+    name: 'restricted',
+    cn: RESTRICTED_USER,
+    orgs: [RESTRICTED_GROUP],
+    ext: CLIENT_EXT,
+  };
+  const [serving, adminPair, restrictedPair, sa] = await Promise.all([
+    issue(dir, ca, { name: 'apiserver', cn: 'kube-apiserver', orgs: [], ext: SERVER_EXT }),
+    issue(dir, ca, admin),
+    issue(dir, ca, restricted),
+    createServiceAccountKeys(dir),
+  ]);
   return {
     dir,
     ca,
     serving,
     admin: { ...adminPair, user: ADMIN_USER, groups: ['system:masters'] },
     restricted: { ...restrictedPair, user: RESTRICTED_USER, groups: [RESTRICTED_GROUP] },
-    serviceAccountKey,
-    serviceAccountPub,
+    serviceAccountKey: sa.key,
+    serviceAccountPub: sa.pub,
   };
 }

@@ -92,18 +92,23 @@ export interface Daemon {
   logTail(bytes?: number): string;
 }
 
+/** What startDaemon runs: a name for messages, the command, and where its output goes. */
+export interface DaemonSpec {
+  name: string;
+  cmd: string;
+  args: readonly string[];
+  /** stdout and stderr, appended. */
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Starts a long-lived process in its own process group with stdout/stderr going
  * to logFile. `setpriv --pdeathsig KILL` makes the kernel kill it when this
  * process dies, whatever the way.
  */
-export function startDaemon(
-  name: string,
-  cmd: string,
-  args: readonly string[],
-  logFile: string,
-  env?: NodeJS.ProcessEnv,
-): Daemon {
+export function startDaemon(spec: DaemonSpec): Daemon {
+  const { name, cmd, args, logFile, env } = spec;
   const fd = openSync(logFile, 'a');
   const usePdeath = existsSync('/usr/bin/setpriv');
   const argv = usePdeath ? ['--pdeathsig', 'KILL', '--', cmd, ...args] : [cmd, ...args];

@@ -3,14 +3,10 @@
 // under running clients. Each start waits until the process is ready.
 import { appendFileSync } from 'node:fs';
 import { startDaemon } from './proc.ts';
-import type { Daemon } from './proc.ts';
+import type { Daemon, DaemonSpec } from './proc.ts';
 
-export interface ServiceSpec {
-  name: string;
-  cmd: string;
-  args: readonly string[];
-  /** Appended to across restarts. */
-  logFile: string;
+/** A daemon (its log appended to across restarts) and how to tell it is ready. */
+export interface ServiceSpec extends DaemonSpec {
   /**
    * Resolves once the process serves. `abort` says why to give up waiting
    * (the process exited), or undefined while it runs.
@@ -41,7 +37,7 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
   let daemon: Daemon | undefined;
   const launch = async (): Promise<void> => {
     if (daemon?.isRunning()) return;
-    const d = startDaemon(spec.name, spec.cmd, spec.args, spec.logFile);
+    const d = startDaemon(spec);
     daemon = d;
     const abort = (): string | undefined =>
       d.isRunning() ? undefined : `${spec.name} exited:\n${d.logTail()}`;
