@@ -49,7 +49,7 @@ compute_needs() {
 all_present() {
   compute_needs
   if (( need_apiserver + need_kubectl + need_etcd == 0 )); then
-    log "cached: kube-apiserver/kubectl $K8S_VERSION, etcd $ETCD_VERSION under $BIN_ROOT"
+    log "nothing to build: kube-apiserver/kubectl $K8S_VERSION, etcd $ETCD_VERSION given by *_BIN or cached under $BIN_ROOT"
     print_paths
     return 0
   fi
