@@ -73,6 +73,12 @@ describe('build-go.sh arguments and variables', () => {
     });
     expect(src.code).toBe(2);
     expect(src.stderr).toMatch(/SOURCE must be a directory with a go.mod or MODULE@VERSION/);
+    const flag = await run('bash', [BUILD_GO_SCRIPT, 'hello', root, '-toolexec=x'], {
+      env: env(),
+      allowFail: true,
+    });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/PACKAGE '-toolexec=x' looks like a flag/);
     const preset = await run('bash', [BUILD_GO_SCRIPT, 'nope'], { env: env(), allowFail: true });
     expect(preset.code).toBe(2);
     expect(preset.stderr).toMatch(/'nope' is not a preset \(presets: cni-plugins\)/);

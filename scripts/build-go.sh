@@ -65,6 +65,9 @@ fi
 source_arg="$1"; shift
 packages=("$@")
 (( ${#packages[@]} > 0 )) || packages=(.)
+for p in "${packages[@]}"; do
+  [[ "$p" != -* ]] || die "PACKAGE '$p' looks like a flag: packages are paths such as . or ./cmd/..."
+done
 single=0
 [[ "${packages[*]}" == "." ]] && single=1
 
