@@ -28,8 +28,8 @@ interface JsonResult {
   kind: string;
   namespace: string;
   name: string;
-  errors: { field: string; message: string }[];
-  warnings: { field: string; message: string }[];
+  errors: { field: string; message: string; fix?: string }[];
+  warnings: { field: string; message: string; fix?: string }[];
 }
 
 describe('plexus validate', () => {
@@ -73,11 +73,11 @@ describe('plexus validate', () => {
     const malformed = results.find((x) => x.file.endsWith('nads.yaml') && x.document === 3);
     expect(malformed?.errors[0]?.message).toMatch(/malformed/);
     const crooked = find('OverlayNetwork', 'crooked');
-    expect(
-      crooked?.errors.some(
-        (e) => e.field === 'spec.network' && e.message.includes('173.17.0.0/16'),
-      ),
-    ).toBe(true);
+    // The fix is its own field, not folded into the message.
+    const hostBits = crooked?.errors.find((e) => e.field === 'spec.network');
+    expect(hostBits?.message).toMatch(/host bits/);
+    expect(hostBits?.message).not.toMatch(/fix:/);
+    expect(hostBits?.fix).toContain('173.17.0.0/16');
     // List objects are expanded; overlap and duplicate VNI name the other object.
     const orange = find('OverlayNetwork', 'orange');
     const red = find('OverlayNetwork', 'red');
