@@ -31,7 +31,7 @@ export function sniffEncoding(bytes: Uint8Array): TextProblem | undefined {
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
-    const utf16 = nul <= 1 || bytes[nul + 2] === 0 || bytes[nul - 2] === 0;
+    const utf16 = looksLikeUtf16(bytes);
     return {
       message: utf16
         ? 'is not UTF-8 text: it has NUL bytes between its characters, as UTF-16 text does'
@@ -41,6 +41,21 @@ export function sniffEncoding(bytes: Uint8Array): TextProblem | undefined {
     };
   }
   return undefined;
+}
+
+/** Mostly-ASCII UTF-16 without a byte order mark: a NUL in every other byte,
+ * all on the same side. */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 512) & ~1;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else odd++;
+  }
+  const half = n / 2;
+  return (even === 0 && odd >= half * 0.4) || (odd === 0 && even >= half * 0.4);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
