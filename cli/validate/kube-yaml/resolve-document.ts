@@ -171,7 +171,8 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 /** go-yaml v2: keys are set in document order and `<<` copies a map's keys
- * over what is there; a list of maps is applied last to first, so the first wins. */
+ * over what is there; a list of maps is applied last to first, so the first wins.
+ * (JavaScript lists integer-like keys first, so their order against a `<<` is lost.) */
 function applyMerges(m: Record<string, unknown>, budget: ExpansionBudget): void {
   const entries = Object.entries(m);
   for (const key of Object.keys(m)) delete m[key];

@@ -29,16 +29,19 @@ function cacheBin(): string {
   return join(process.env['PLEXUS_CACHE_DIR'] ?? join(xdg, 'plexus'), 'bin');
 }
 
-/** The oracle binary, built if needed; `missing` names what is missing to build it. */
-export function yamlOracle(): Found {
+/** What the oracle needs that this machine lacks, if anything (cheap: no build). */
+export function yamlOracleMissing(): string | undefined {
+  if (spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0) return undefined;
+  return 'the Go toolchain (`go` on PATH) that builds the kubectl YAML oracle';
+}
+
+/** The oracle binary, built if needed (the first build fetches modules from the Go proxy). */
+export function yamlOracle(): string {
   const hash = createHash('sha256');
   for (const f of SOURCE_FILES) hash.update(f).update(readFileSync(join(SOURCE, f)));
   const dir = join(cacheBin(), `yaml-oracle-${hash.digest('hex').slice(0, 16)}`);
   const bin = join(dir, 'yaml-oracle');
-  if (existsSync(bin)) return { path: bin };
-  if (spawnSync('go', ['version'], { encoding: 'utf8' }).status !== 0) {
-    return { missing: 'the Go toolchain (`go` on PATH) that builds the kubectl YAML oracle' };
-  }
+  if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
   // Built beside its final name and renamed, so parallel test files never see half a binary.
   const tmp = `${bin}.${process.pid}.tmp`;
@@ -49,7 +52,7 @@ export function yamlOracle(): Found {
   });
   if (built.status !== 0) throw new Error(`building the YAML oracle failed:\n${built.stderr}`);
   renameSync(tmp, bin);
-  return { path: bin };
+  return bin;
 }
 
 /** Reads `files` with the oracle, one result per file. */
