@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { FAILSAFE_SCHEMA, Type, type Schema } from 'js-yaml';
 import { resolveGoScalar, type GoScalar, type ResolvableTag } from './go-scalars.ts';
+import { quoteShort } from './quote-short.ts';
 
 /** Starts every marker; NUL cannot appear in accepted input, and the random
  * part cannot be guessed, so no user key or value can forge a marker. */
@@ -20,7 +21,7 @@ export class GoValue {
   readonly json: number | null;
   /** The map key sigs.k8s.io/yaml makes of it, or undefined when it has none. */
   readonly key: string | undefined;
-  /** What it was, for messages. */
+  /** What it was, quoted, for messages. */
   readonly text: string;
 
   constructor(json: number | null, key: string | undefined, text: string) {
@@ -51,11 +52,15 @@ function toJs(s: GoScalar, text: string): unknown {
     case 'int':
       return Number.isSafeInteger(Number(s.value))
         ? Number(s.value)
-        : new GoValue(Number(s.value), s.value.toString(), text);
+        : new GoValue(Number(s.value), s.value.toString(), quoteShort(text));
     case 'uint':
-      return new GoValue(Number(s.value), undefined, `${text} (an unsigned 64-bit number)`);
+      return new GoValue(
+        Number(s.value),
+        undefined,
+        `${quoteShort(text)} (an unsigned 64-bit number)`,
+      );
     case 'float':
-      return new GoValue(s.value, goFloatKey(s.value), text);
+      return new GoValue(s.value, goFloatKey(s.value), quoteShort(text));
     case 'merge':
       return `${MERGE_MARKER}${mergeKeys++}`;
     case 'str':

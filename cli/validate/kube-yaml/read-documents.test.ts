@@ -79,7 +79,7 @@ describe('readDocuments reads YAML as kubectl does', () => {
 
   it('fails where kubectl fails to convert: .inf as a value, null or huge numbers as keys', () => {
     expect(problems(read('a: .inf\n'))).toEqual([
-      expect.stringMatching(/\.inf is not a number JSON can hold/),
+      expect.stringMatching(/"\.inf" is not a number JSON can hold/),
     ]);
     expect(problems(read('~: 1\n'))).toEqual([expect.stringMatching(/map key is null/)]);
     expect(problems(read('18446744073709551615: 1\n'))).toHaveLength(1);

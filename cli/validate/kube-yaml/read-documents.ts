@@ -5,6 +5,7 @@
 import { load, type LoadOptions, type YAMLException } from 'js-yaml';
 import { GO_YAML_SCHEMA } from './go-yaml-schema.ts';
 import { looksLikeJson, readJsonStream } from './json-stream.ts';
+import { quoteShort } from './quote-short.ts';
 import { DocumentProblem, resolveDocument, type ExpansionBudget } from './resolve-document.ts';
 import { controlCharacterProblem, decodeUtf8, sniffEncoding } from './text-encoding.ts';
 import { yamlFrames, type YamlFrame } from './yaml-frames.ts';
@@ -122,7 +123,7 @@ class DocumentReader {
         at(
           frame.line,
           undefined,
-          `"---" is followed by "${frame.after}": kubectl allows only a comment after a document separator`,
+          `"---" is followed by ${quoteShort(frame.after)}: kubectl allows only a comment after a document separator`,
         ),
         'put the content on the next line',
       );

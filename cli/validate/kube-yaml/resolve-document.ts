@@ -162,7 +162,7 @@ function jsonOf(v: GoValue): number | null {
   if (v.json === null || Number.isFinite(v.json)) return v.json;
   throw new DocumentProblem(
     `${v.text} is not a number JSON can hold (kubectl fails to convert it)`,
-    `quote it ("${v.text}") if you mean the text`,
+    `quote it (${v.text}) if you mean the text`,
   );
 }
 
