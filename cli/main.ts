@@ -1,31 +1,82 @@
 // The `plexus` command. Kept free of process-global side effects so tests can
-// run it in-process: runCli returns the exit code.
-import { Command, CommanderError, Option } from 'commander';
-import { InputError } from './validate/read-manifests.ts';
+// run it in-process: runCli returns the exit code. Exit codes: 0 nothing wrong,
+// 1 errors found, 2 anything else (usage, unreadable input, internal error),
+// always with one line on stderr and, under `-o json`, one JSON document on stdout.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseCidr } from '../api/net/ip.ts';
+import { dns1123LabelProblem } from '../api/names.ts';
+import { InputError } from './validate/input-error.ts';
 import { runValidate, type CliIO } from './validate/command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-function collect(value: string, previous: string[]): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
-  ];
+/** Option parser for a repeatable, comma-separated list of CIDRs. */
+function cidrList(value: string, previous: string[]): string[] {
+  const cidrs = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (cidrs.length === 0) throw new InvalidArgumentError('it names no CIDR (e.g. 10.244.0.0/16)');
+  for (const c of cidrs) {
+    if (parseCidr(c) === undefined) {
+      throw new InvalidArgumentError(`${JSON.stringify(c)} is not a CIDR such as 10.244.0.0/16`);
+    }
+  }
+  return [...previous, ...cidrs];
+}
+
+function namespaceName(value: string): string {
+  const problem = dns1123LabelProblem(value);
+  if (problem !== undefined) {
+    throw new InvalidArgumentError(`a namespace name ${problem} (a DNS-1123 label)`);
+  }
+  return value;
+}
+
+/** Whether the command line asks for JSON output, judged before (and even if)
+ * commander rejects it, so usage errors can be JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return false;
+    if ((a === '-o' || a === '--output') && argv[i + 1] === 'json') return true;
+    if (a === '--output=json' || a === '-ojson') return true;
+  }
+  return false;
+}
+
+/** `{"error": …}` as the one JSON document on stdout; stdout may be the thing that broke. */
+function writeJsonError(io: CliIO, message: string): void {
+  try {
+    io.stdout.write(`${JSON.stringify({ error: message })}\n`);
+  } catch {
+    // Nothing more can be said on a broken stdout; stderr has the line.
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const json = wantsJson(argv);
+  const fail = (message: string): number => {
+    io.stderr.write(`plexus: ${message}\n`);
+    if (json) writeJsonError(io, message);
+    return EXIT_USAGE;
+  };
   let code = EXIT_OK;
   const program = new Command('plexus')
     .description('Plexus: multi-network pods and declarative overlay networks for Kubernetes')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeErr: (s) => {
+        // Under -o json, the JSON document on stdout carries the error instead.
+        if (!json || !s.startsWith('error:')) io.stderr.write(s);
+      },
     })
     .showHelpAfterError('(run plexus --help for usage)');
 
@@ -48,17 +99,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       'a reference to a NAD or OverlayNetwork missing from the given set is an error, not a warning',
       false,
     )
-    .option('-n, --namespace <ns>', 'namespace of objects that name none', 'default')
+    .option('-n, --namespace <ns>', 'namespace of objects that name none', namespaceName, 'default')
     .option(
       '--cluster-cidr <cidr>',
       'cluster (pod) CIDR that no OverlayNetwork may overlap; repeatable or comma-separated',
-      collect,
+      cidrList,
       [],
     )
     .option(
       '--service-cidr <cidr>',
       'service CIDR that no OverlayNetwork may overlap; repeatable or comma-separated',
-      collect,
+      cidrList,
       [],
     )
     .option('-q, --quiet', 'no summary line on stderr', false)
@@ -83,13 +134,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (e.exitCode === 0) return EXIT_OK;
+      return json ? fail(oneLine(e.message.replace(/^error: /, ''))) : EXIT_USAGE;
     }
-    if (e instanceof InputError) {
-      io.stderr.write(`plexus: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
+    if (e instanceof InputError) return fail(oneLine(e.message));
+    return fail(`internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
   }
   return code;
 }

@@ -1,8 +1,8 @@
 // `plexus validate`: offline checks for GitOps pipelines and pre-commit hooks.
 // Exit 0: nothing wrong; 1: an error was found; 2: usage or I/O error.
-import { validateManifests, type ManifestDocument } from '../../api/validate/manifests.ts';
-import { collectFiles, parseDocuments, readText } from './read-manifests.ts';
-import { formatJson, formatText, summary } from './report.ts';
+import { validateManifests } from '../../api/validate/manifests.ts';
+import { readManifests } from './read-manifests.ts';
+import { inFileOrder, summary, writeJson, writeText } from './report.ts';
 
 export interface ValidateCommandOptions {
   output: 'text' | 'json';
@@ -24,23 +24,22 @@ export async function runValidate(
   opts: ValidateCommandOptions,
   io: CliIO,
 ): Promise<number> {
-  const files = await collectFiles(paths);
-  const docs: ManifestDocument[] = [];
-  for (const file of files) docs.push(...parseDocuments(file, await readText(file, io.stdin)));
-  const reports = validateManifests(docs, {
+  const input = await readManifests(paths, io.stdin);
+  const reports = validateManifests(input.documents, {
     strictRefs: opts.strictRefs,
     defaultNamespace: opts.namespace,
     clusterCidrs: opts.clusterCidr,
     serviceCidrs: opts.serviceCidr,
   });
-  const s = summary(reports);
+  const entries = inFileOrder(reports, input.problems, input.files);
+  const s = summary(entries);
   if (opts.output === 'json') {
-    io.stdout.write(formatJson(reports));
+    await writeJson(entries, io.stdout);
   } else {
-    io.stdout.write(formatText(reports));
+    await writeText(entries, io.stdout);
     if (!opts.quiet) {
       io.stderr.write(
-        `checked ${s.objects} object(s) in ${files.length} file(s): ${s.errors} error(s), ${s.warnings} warning(s)\n`,
+        `checked ${s.objects} object(s) in ${input.files.length} file(s): ${s.errors} error(s), ${s.warnings} warning(s)\n`,
       );
     }
   }

@@ -1,52 +1,195 @@
 // Formats `plexus validate` results: one line per finding for people and
-// pre-commit hooks, or one JSON document for pipelines.
-import type { Finding } from '../../api/findings.ts';
+// pre-commit hooks, or one JSON document for pipelines. Both are written in
+// pieces with backpressure, never as one string, so millions of findings
+// cannot exhaust memory; and every name, path and message is escaped, so no
+// manifest can forge an output line or colour the terminal.
+import { error, type Finding } from '../../api/findings.ts';
 import type { ObjectReport } from '../../api/validate/manifests.ts';
+import type { ReaderProblem } from './read-manifests.ts';
+
+/** What one output entry holds: an object's findings, or a document that could not be read. */
+export type ReportEntry = Pick<
+  ObjectReport,
+  'file' | 'document' | 'kind' | 'namespace' | 'name' | 'errors' | 'warnings'
+>;
+
+/** Reader problems interleaved with the object reports by file, then document. */
+export function inFileOrder(
+  reports: readonly ReportEntry[],
+  problems: readonly ReaderProblem[],
+  files: readonly string[],
+): ReportEntry[] {
+  const rank = new Map(files.map((f, i) => [f, i]));
+  const entries: ReportEntry[] = [...reports];
+  for (const p of problems) {
+    entries.push({
+      file: p.file,
+      document: p.document,
+      kind: '',
+      namespace: '',
+      name: '',
+      errors: [error('(document)', p.message, p.fix)],
+      warnings: [],
+    });
+  }
+  // A stable sort keeps the objects of one document (a List's items) in order.
+  return entries.sort(
+    (a, b) => (rank.get(a.file) ?? 0) - (rank.get(b.file) ?? 0) || a.document - b.document,
+  );
+}
+
+// Control, format (bidi overrides, zero-width), private-use, unassigned and
+// surrogate code points, and line/paragraph separators.
+const UNSAFE = /[\p{C}\u2028\u2029]/gu;
+const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text safe for one terminal line: invisible and control characters as escapes. */
+export function escapeForLine(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return (
+      SHORT[c] ??
+      (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
+  });
+}
+
+const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
+
+/** A kind, namespace or name: as is when it looks like one, else quoted and escaped. */
+function namePart(s: string): string {
+  return PLAIN_NAME.test(s)
+    ? s
+    : `"${escapeForLine(s.replaceAll('\\', '\\\\').replaceAll('"', '\\"'))}"`;
+}
+
+function objectRef(r: ReportEntry): string {
+  if (r.kind === '') return '(unparsed)';
+  const ns = r.namespace === '' ? '' : `${namePart(r.namespace)}/`;
+  return `${namePart(r.kind)}/${ns}${r.name === '' ? '(unnamed)' : namePart(r.name)}`;
+}
 
 function messageOf(f: Finding): string {
   return f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}`;
 }
 
-function objectRef(r: ObjectReport): string {
-  if (r.kind === '') return '(unparsed)';
-  return `${r.kind}/${r.namespace === '' ? '' : `${r.namespace}/`}${r.name === '' ? '(unnamed)' : r.name}`;
-}
-
-export function formatText(reports: readonly ObjectReport[]): string {
-  const lines: string[] = [];
-  for (const r of reports) {
-    const head = `${r.file}:${r.document} ${objectRef(r)}`;
-    for (const f of r.errors) lines.push(`${head}: error: ${f.field}: ${messageOf(f)}`);
-    for (const f of r.warnings) lines.push(`${head}: warning: ${f.field}: ${messageOf(f)}`);
+function* textLines(entries: readonly ReportEntry[]): Generator<string> {
+  for (const r of entries) {
+    const head = `${escapeForLine(r.file)}:${r.document} ${objectRef(r)}`;
+    for (const [severity, list] of [
+      ['error', r.errors],
+      ['warning', r.warnings],
+    ] as const) {
+      for (const f of list) {
+        yield `${head}: ${severity}: ${escapeForLine(f.field)}: ${escapeForLine(messageOf(f))}\n`;
+      }
+    }
   }
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-export function formatJson(reports: readonly ObjectReport[]): string {
-  const out = {
-    results: reports.map((r) => ({
+/** `FILE:DOC KIND/NAMESPACE/NAME: error|warning: FIELD: MESSAGE[; fix: FIX]`, one line each. */
+export async function writeText(
+  entries: readonly ReportEntry[],
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  await writePieces(out, textLines(entries));
+}
+
+function indent(json: string, by: string): string {
+  return json.replaceAll('\n', `\n${by}`);
+}
+
+function* findingsJson(name: string, list: readonly Finding[], last: boolean): Generator<string> {
+  const end = last ? '' : ',';
+  if (list.length === 0) {
+    yield `      "${name}": []${end}\n`;
+    return;
+  }
+  yield `      "${name}": [\n`;
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i] as Finding;
+    const item =
+      f.fix === undefined
+        ? { field: f.field, message: f.message }
+        : { field: f.field, message: f.message, fix: f.fix };
+    yield `        ${indent(JSON.stringify(item, null, 2), '        ')}${i === list.length - 1 ? '' : ','}\n`;
+  }
+  yield `      ]${end}\n`;
+}
+
+function* jsonPieces(entries: readonly ReportEntry[]): Generator<string> {
+  if (entries.length === 0) {
+    yield '{\n  "results": []\n}\n';
+    return;
+  }
+  yield '{\n  "results": [\n';
+  for (let i = 0; i < entries.length; i++) {
+    const r = entries[i] as ReportEntry;
+    const head = {
       file: r.file,
       document: r.document,
       kind: r.kind,
       namespace: r.namespace,
       name: r.name,
-      errors: r.errors.map((f) => ({ field: f.field, message: messageOf(f) })),
-      warnings: r.warnings.map((f) => ({ field: f.field, message: messageOf(f) })),
-    })),
-  };
-  return `${JSON.stringify(out, null, 2)}\n`;
+    };
+    yield `    ${indent(JSON.stringify(head, null, 2).slice(0, -2), '    ')},\n`;
+    yield* findingsJson('errors', r.errors, false);
+    yield* findingsJson('warnings', r.warnings, true);
+    yield `    }${i === entries.length - 1 ? '' : ','}\n`;
+  }
+  yield '  ]\n}\n';
 }
 
-export function summary(reports: readonly ObjectReport[]): {
+/** `{"results": [{file, document, kind, namespace, name, errors, warnings}]}`;
+ * each finding is `{field, message, fix?}`. */
+export async function writeJson(
+  entries: readonly ReportEntry[],
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  await writePieces(out, jsonPieces(entries));
+}
+
+export function summary(entries: readonly ReportEntry[]): {
   objects: number;
   errors: number;
   warnings: number;
 } {
   let errors = 0;
   let warnings = 0;
-  for (const r of reports) {
+  for (const r of entries) {
     errors += r.errors.length;
     warnings += r.warnings.length;
   }
-  return { objects: reports.length, errors, warnings };
+  return { objects: entries.length, errors, warnings };
+}
+
+const BATCH = 64 * 1024;
+
+/** Writes pieces in batches, waiting whenever the stream asks for a pause. */
+async function writePieces(out: NodeJS.WritableStream, pieces: Iterable<string>): Promise<void> {
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= BATCH) {
+      await writeOne(out, batch);
+      batch = '';
+    }
+  }
+  if (batch !== '') await writeOne(out, batch);
+}
+
+function writeOne(out: NodeJS.WritableStream, s: string): Promise<void> {
+  if (out.write(s)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (e?: unknown) => {
+      out.off('drain', done);
+      out.off('error', done);
+      out.off('close', done);
+      if (e instanceof Error) reject(e);
+      else resolve();
+    };
+    out.on('drain', done);
+    out.on('error', done);
+    out.on('close', done);
+  });
 }
