@@ -1,6 +1,6 @@
 // Checks the order of plugins in a network: the first plugin creates the pod's
 // interface, later ones work on its result (`prevResult`).
-import { child, error, type Finding } from '../findings.ts';
+import { child, error, type Finding } from '../common/findings.ts';
 import { pluginKind } from './plugin-kinds.ts';
 
 export interface ChainEntry {

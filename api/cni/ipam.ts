@@ -2,7 +2,8 @@
 // plugins read it (containernetworking/plugins: host-local's RangeSet/Range
 // canonicalization, static's address list, dhcp). Other IPAM types
 // (whereabouts, calico-ipam, …) are accepted unchecked.
-import { child, error, isPlainObject, warning, type Finding } from '../findings.ts';
+import { child, error, warning, type Finding } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
 import { cidrContainsIp, formatIp, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import {
   checkIpText,
@@ -12,9 +13,8 @@ import {
   optIp,
   optString,
   pluginTypeProblem,
-  typeError,
   type Json,
-} from './fields.ts';
+} from './field-readers.ts';
 
 /** What the enclosing plugin offers that can stand in for static IPAM data. */
 export interface IpamContext {
@@ -34,7 +34,7 @@ export function checkIpam(
   out: Finding[],
 ): string | undefined {
   if (!isPlainObject(v)) {
-    out.push(typeError(path, 'object', v));
+    out.push(typeError(path, 'an object', v));
     return undefined;
   }
   const type = optString(v, 'type', path, out);
@@ -178,7 +178,7 @@ function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRan
   set.forEach((r, i) => {
     const rPath = child(path, i);
     if (!isPlainObject(r)) {
-      out.push(typeError(rPath, 'object', r));
+      out.push(typeError(rPath, 'an object', r));
       ok = false;
       return;
     }
@@ -316,7 +316,7 @@ function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: Finding[])
 
 function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
   if (!isPlainObject(a)) {
-    out.push(typeError(path, 'object', a));
+    out.push(typeError(path, 'an object', a));
     return;
   }
   if (a.address === undefined) {
@@ -331,7 +331,7 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
   }
   const aPath = child(path, 'address');
   if (typeof a.address !== 'string') {
-    out.push(typeError(aPath, 'string', a.address));
+    out.push(typeError(aPath, 'a string', a.address));
     return;
   }
   const cidr = parseCidr(a.address);
@@ -385,13 +385,13 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
 export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
   if (v === undefined) return;
   if (!Array.isArray(v)) {
-    out.push(typeError(path, 'array', v));
+    out.push(typeError(path, 'a list', v));
     return;
   }
   v.forEach((r, i) => {
     const rPath = child(path, i);
     if (!isPlainObject(r)) {
-      out.push(typeError(rPath, 'object', r));
+      out.push(typeError(rPath, 'an object', r));
       return;
     }
     if (r.dst === undefined) {
@@ -420,7 +420,7 @@ export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
 /** The CNI `dns` object: nameservers (IPs), domain, search, options. */
 export function checkDns(v: unknown, path: string, out: Finding[]): void {
   if (!isPlainObject(v)) {
-    out.push(typeError(path, 'object', v));
+    out.push(typeError(path, 'an object', v));
     return;
   }
   optString(v, 'domain', path, out);
@@ -429,7 +429,7 @@ export function checkDns(v: unknown, path: string, out: Finding[]): void {
     list?.forEach((item, i) => {
       const p = child(child(path, key), i);
       if (key === 'nameservers') checkIpText(item, p, out);
-      else if (typeof item !== 'string') out.push(typeError(p, 'string', item));
+      else if (typeof item !== 'string') out.push(typeError(p, 'a string', item));
     });
   }
 }

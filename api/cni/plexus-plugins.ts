@@ -22,8 +22,8 @@
 //     ipMasq              bool, default false: masquerade the pod's traffic leaving the node
 //     mtu                 veth MTU, default: the MTU of the previous plugin's interface
 //   No `ipam`: the pod keeps the underlay address the previous plugin gave it.
-import { child, error, warning, type Finding } from '../findings.ts';
-import { dns1123SubdomainProblem } from '../names.ts';
+import { child, error, warning, type Finding } from '../common/findings.ts';
+import { dns1123SubdomainProblem } from '../common/names.ts';
 import { cidrsOverlap } from '../net/ip.ts';
 import {
   optBool,
@@ -33,7 +33,7 @@ import {
   optNetworkCidr,
   optString,
   type Json,
-} from './fields.ts';
+} from './field-readers.ts';
 
 export function checkPlexusOverlay(
   p: Json,

@@ -1,7 +1,8 @@
 // Checks one plugin configuration object: the fields every plugin shares
 // (type, capabilities, runtimeConfig, args, dns, ipam), then its own fields.
-import { child, error, isPlainObject, type Finding } from '../findings.ts';
-import { optObject, pluginTypeProblem, typeError, type Json } from './fields.ts';
+import { child, error, type Finding } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
+import { optObject, pluginTypeProblem, type Json } from './field-readers.ts';
 import { checkDns, checkIpam } from './ipam.ts';
 import { NEEDS_IPAM, pluginKind } from './plugin-kinds.ts';
 import { checkPlexusOverlay, checkVethToHost } from './plexus-plugins.ts';
@@ -24,7 +25,7 @@ export function checkPlugin(
   out: Finding[],
 ): PluginConf | undefined {
   if (!isPlainObject(p)) {
-    out.push(typeError(path, 'object', p));
+    out.push(typeError(path, 'an object', p));
     return undefined;
   }
   const type = checkType(p, path, out);
@@ -33,7 +34,7 @@ export function checkPlugin(
   if (caps !== undefined) {
     for (const [k, v] of Object.entries(caps)) {
       if (typeof v !== 'boolean')
-        out.push(typeError(child(child(path, 'capabilities'), k), 'boolean', v));
+        out.push(typeError(child(child(path, 'capabilities'), k), 'true or false', v));
     }
   }
   const runtimeConfig = optObject(p, 'runtimeConfig', path, out);
@@ -78,7 +79,7 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
     return undefined;
   }
   if (typeof p.type !== 'string') {
-    out.push(typeError(tPath, 'string', p.type));
+    out.push(typeError(tPath, 'a string', p.type));
     return undefined;
   }
   const type = p.type;

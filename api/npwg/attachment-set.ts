@@ -2,10 +2,10 @@
 // (spec §4.1.2.1.5: a name already used must fail the attachment), one
 // element carrying "default-route" (spec v1.3), and no two port
 // mappings may claim the same host port.
-import { child, error, warning } from '../findings.ts';
-import type { Finding } from '../findings.ts';
+import { child, error, warning } from '../common/findings.ts';
+import type { FindingSink } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
 import type { ResolvedAttachment } from './types.ts';
-import { show } from './values.ts';
 
 export interface AttachmentEntry {
   attachment: ResolvedAttachment;
@@ -47,17 +47,17 @@ function isWildcardHost(ip: string | undefined): boolean {
 export function checkAttachmentSet(
   entries: readonly AttachmentEntry[],
   clusterInterface: string,
-  findings: Finding[],
+  out: FindingSink,
 ): void {
-  checkInterfaces(entries, clusterInterface, findings);
-  checkDefaultRoutes(entries, findings);
-  checkHostPorts(entries, findings);
+  checkInterfaces(entries, clusterInterface, out);
+  checkDefaultRoutes(entries, out);
+  checkHostPorts(entries, out);
 }
 
 function checkInterfaces(
   entries: readonly AttachmentEntry[],
   clusterInterface: string,
-  findings: Finding[],
+  out: FindingSink,
 ): void {
   const owners = new Map<string, AttachmentEntry>();
   let hasDefault = false;
@@ -67,7 +67,7 @@ function checkInterfaces(
     const name = a.interface;
     const at = a.interfaceRequested ? child(e.field, 'interface') : e.field;
     if (name === ALWAYS_PRESENT) {
-      findings.push(
+      out.push(
         error(
           at,
           '"lo" is the loopback device every pod already has',
@@ -77,19 +77,19 @@ function checkInterfaces(
       continue;
     }
     if (FALLBACK_TUNNELS.has(name)) {
-      findings.push(
+      out.push(
         warning(
           at,
-          `${show(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`,
+          `${quote(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`,
           'choose another interface name',
         ),
       );
     }
     if (!hasDefault && name === clusterInterface) {
-      findings.push(
+      out.push(
         error(
           at,
-          `${show(name)} is the cluster network's interface`,
+          `${quote(name)} is the cluster network's interface`,
           'choose another interface name, e.g. "net1"',
         ),
       );
@@ -104,27 +104,27 @@ function checkInterfaces(
     if (a.interfaceRequested && !o.interfaceRequested) {
       // Cannot happen in order (generated names are unique and come from the
       // index), kept for entries passed in any order.
-      findings.push(
+      out.push(
         error(
           at,
-          `${show(name)} is the name generated for ${describe(owner)}`,
+          `${quote(name)} is the name generated for ${describe(owner)}`,
           'choose another interface name',
         ),
       );
     } else if (!a.interfaceRequested && o.interfaceRequested) {
       // Report at the requested name: that is the one the user can change.
-      findings.push(
+      out.push(
         error(
           child(owner.field, 'interface'),
-          `${show(name)} is also the name generated for ${describe(e)} (attachments without a name get net<position>)`,
+          `${quote(name)} is also the name generated for ${describe(e)} (attachments without a name get net<position>)`,
           `choose another interface name, or name ${describe(e)} explicitly`,
         ),
       );
     } else {
-      findings.push(
+      out.push(
         error(
           at,
-          `interface ${show(name)} is already used by ${describe(owner)}`,
+          `interface ${quote(name)} is already used by ${describe(owner)}`,
           'give each attachment its own interface name',
         ),
       );
@@ -132,7 +132,7 @@ function checkInterfaces(
   }
 }
 
-function checkDefaultRoutes(entries: readonly AttachmentEntry[], findings: Finding[]): void {
+function checkDefaultRoutes(entries: readonly AttachmentEntry[], out: FindingSink): void {
   // The spec lets one element carry "default-route": the pod's default
   // route(s) then point through that attachment's interface. Two carriers
   // would leave the outcome to the order the delegates happen to run in.
@@ -144,7 +144,7 @@ function checkDefaultRoutes(entries: readonly AttachmentEntry[], findings: Findi
       owner = e;
       continue;
     }
-    findings.push(
+    out.push(
       error(
         child(e.field, 'default-route'),
         `${describe(owner)} already carries "default-route"; at most one element of the list may`,
@@ -159,7 +159,7 @@ interface HostBinding {
   hostIP: string | undefined;
 }
 
-function checkHostPorts(entries: readonly AttachmentEntry[], findings: Finding[]): void {
+function checkHostPorts(entries: readonly AttachmentEntry[], out: FindingSink): void {
   let bindings: Map<string, HostBinding[]> | undefined;
   for (const e of entries) {
     const mappings = e.attachment.portMappings;
@@ -179,7 +179,7 @@ function checkHostPorts(entries: readonly AttachmentEntry[], findings: Finding[]
         (b) => isWildcardHost(b.hostIP) || isWildcardHost(m.hostIP) || b.hostIP === m.hostIP,
       );
       if (clash !== undefined) {
-        findings.push(
+        out.push(
           error(
             child(child(child(e.field, 'portMappings'), j), 'hostPort'),
             `host port ${key} is already mapped${clash.entry === e ? ' earlier in this list' : ` by ${describe(clash.entry)}`}`,

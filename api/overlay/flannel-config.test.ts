@@ -1,29 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { flannelNetworkConfig, parseFlannelNetworkConfig } from './flannel-config.ts';
-import { overlay } from './test-fixtures.ts';
+import { overlay, resolved } from '../testing/overlay.ts';
+import { checkOverlayNetwork } from './overlay-object.ts';
 
 describe('flannelNetworkConfig', () => {
   it('writes exactly the JSON flannel reads, defaults spelt out', () => {
-    expect(JSON.stringify(flannelNetworkConfig(overlay('blue').spec))).toBe(
+    expect(JSON.stringify(flannelNetworkConfig(resolved(overlay('blue'))))).toBe(
       '{"Network":"173.17.0.0/16","SubnetLen":24,"SubnetMin":"173.17.1.0","SubnetMax":"173.17.255.0","Backend":{"Type":"vxlan","VNI":2,"Port":8472}}',
     );
   });
   it('adds DirectRouting only when set', () => {
     expect(
-      flannelNetworkConfig(overlay('blue', { backend: { vni: 2, directRouting: true } }).spec)
-        ?.Backend,
+      flannelNetworkConfig(resolved(overlay('blue', { backend: { vni: 2, directRouting: true } })))
+        .Backend,
     ).toEqual({ Type: 'vxlan', VNI: 2, Port: 8472, DirectRouting: true });
     expect(
-      flannelNetworkConfig(overlay('blue', { backend: { vni: 2, directRouting: false } }).spec)
-        ?.Backend,
+      flannelNetworkConfig(resolved(overlay('blue', { backend: { vni: 2, directRouting: false } })))
+        .Backend,
     ).not.toHaveProperty('DirectRouting');
   });
-  it('is undefined for an invalid spec', () => {
-    expect(flannelNetworkConfig(overlay('blue', { network: '10.0.0.0/30' }).spec)).toBeUndefined();
+  it('is written only for a network that resolves (an invalid one has no value)', () => {
+    expect(checkOverlayNetwork(overlay('blue', { network: '10.0.0.0/30' })).value).toBeUndefined();
   });
   it('round-trips through parseFlannelNetworkConfig', () => {
     const written = flannelNetworkConfig(
-      overlay('blue', { network: '10.5.0.0/23', backend: { vni: 9, port: 4789 } }).spec,
+      resolved(overlay('blue', { network: '10.5.0.0/23', backend: { vni: 9, port: 4789 } })),
     );
     const read = parseFlannelNetworkConfig(JSON.stringify(written));
     expect(read.findings).toEqual([]);

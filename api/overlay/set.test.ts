@@ -1,11 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../common/findings.ts';
 import type { OverlayNetwork } from '../resources/overlay-network.ts';
+import { overlay, resolved } from '../testing/overlay.ts';
+import { checkOverlayNetwork } from './overlay-object.ts';
 import {
-  checkOverlayNetworkAgainst,
-  checkOverlayNetworkSet,
-  checkOverlayNetworkSetByObject,
+  checkClusterCidrs,
+  checkOverlayNetworkAgainst as againstResolved,
+  checkOverlayNetworkSet as setOfResolved,
+  type ClusterCidrOptions,
 } from './set.ts';
-import { overlay } from './test-fixtures.ts';
+
+/** The set check on objects that must be valid; each field path names the
+ * object's position: `#1.spec.network`. */
+function checkOverlayNetworkSet(items: OverlayNetwork[], opts?: ClusterCidrOptions): Finding[] {
+  return setOfResolved(
+    items.map((on) => resolved(on)),
+    opts,
+  ).map(({ index, finding }) => ({
+    ...finding,
+    field: `#${index}.${finding.field}`,
+  }));
+}
+function checkOverlayNetworkAgainst(
+  candidate: OverlayNetwork,
+  existing: OverlayNetwork[],
+  opts?: ClusterCidrOptions,
+): Finding[] {
+  return againstResolved(
+    resolved(candidate),
+    existing.map((on) => resolved(on)),
+    opts,
+  );
+}
 
 const blue = overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 } });
 const red = overlay('red', { network: '10.5.128.0/17', backend: { vni: 3 } });
@@ -25,7 +51,7 @@ describe('checkOverlayNetworkSet', () => {
     const f = checkOverlayNetworkSet([blue, red, green]);
     expect(f).toEqual([
       {
-        field: 'OverlayNetwork[red].spec.network',
+        field: '#1.spec.network',
         message: '10.5.128.0/17 overlaps OverlayNetwork "blue" (10.5.0.0/16)',
         fix: expect.stringMatching(/overlaps no other/),
         severity: 'error',
@@ -37,11 +63,11 @@ describe('checkOverlayNetworkSet', () => {
     const b = overlay('b', { network: '10.1.0.0/16', backend: { vni: 11 } });
     const c = overlay('c', { network: '10.1.2.0/24', backend: { vni: 12 } });
     const d = overlay('d', { network: '10.1.0.0/16', backend: { vni: 13 } });
-    const byObject = checkOverlayNetworkSetByObject([c, d, b, a]);
-    expect(byObject.map((x) => [x.object, x.finding.message])).toEqual([
-      ['b', '10.1.0.0/16 overlaps OverlayNetwork "a" (10.0.0.0/8)'],
-      ['d', '10.1.0.0/16 is the same network as OverlayNetwork "b"'],
-      ['c', '10.1.2.0/24 overlaps OverlayNetwork "d" (10.1.0.0/16)'],
+    const byObject = setOfResolved([c, d, b, a].map((on) => resolved(on)));
+    expect(byObject.map((x) => [x.index, x.finding.message])).toEqual([
+      [2, '10.1.0.0/16 overlaps OverlayNetwork "a" (10.0.0.0/8)'],
+      [1, '10.1.0.0/16 is the same network as OverlayNetwork "b"'],
+      [0, '10.1.2.0/24 overlaps OverlayNetwork "d" (10.1.0.0/16)'],
     ]);
     expect(byObject[0]?.finding.field).toBe('spec.network');
   });
@@ -51,14 +77,17 @@ describe('checkOverlayNetworkSet', () => {
     expect(checkOverlayNetworkSet([x, y])).toEqual([]);
   });
   it('reports overlaps with cluster and service CIDRs, and bad option CIDRs', () => {
-    const f = checkOverlayNetworkSet([blue, green], {
+    const opts = {
       clusterCidrs: ['10.0.0.0/12', 'nope'],
       serviceCidrs: ['10.96.0.0/12', 'fd00::/108'],
-    });
-    expect(f.map((x) => [x.field, x.message])).toEqual([
+    };
+    expect(checkClusterCidrs(opts).map((x) => [x.field, x.message])).toEqual([
       ['options.clusterCidrs[1]', '"nope" is not a CIDR, so overlaps with it cannot be checked'],
-      ['OverlayNetwork[blue].spec.network', '10.5.0.0/16 overlaps the cluster CIDR 10.0.0.0/12'],
-      ['OverlayNetwork[green].spec.network', '10.6.0.0/16 overlaps the cluster CIDR 10.0.0.0/12'],
+    ]);
+    const f = checkOverlayNetworkSet([blue, green], opts);
+    expect(f.map((x) => [x.field, x.message])).toEqual([
+      ['#0.spec.network', '10.5.0.0/16 overlaps the cluster CIDR 10.0.0.0/12'],
+      ['#1.spec.network', '10.6.0.0/16 overlaps the cluster CIDR 10.0.0.0/12'],
     ]);
   });
   it('reports equal VNIs and duplicate names, naming the first object', () => {
@@ -68,10 +97,10 @@ describe('checkOverlayNetworkSet', () => {
       overlay('blue', { network: '10.9.0.0/16', backend: { vni: 30 } }),
     ]);
     expect(f.map((x) => [x.field, x.message])).toEqual([
-      ['OverlayNetwork[blue].metadata.name', 'OverlayNetwork "blue" is defined more than once'],
-      ['OverlayNetwork[pink].spec.backend.vni', 'VNI 2 is already used by OverlayNetwork "blue"'],
+      ['#2.metadata.name', 'OverlayNetwork "blue" is defined more than once'],
+      ['#1.spec.backend.vni', 'VNI 2 is already used by OverlayNetwork "blue"'],
       [
-        'OverlayNetwork[blue].spec.etcdPrefix',
+        '#2.spec.etcdPrefix',
         '/plexus.dev/networks/blue is already the etcd prefix of OverlayNetwork "blue"',
       ],
     ]);
@@ -100,23 +129,53 @@ describe('checkOverlayNetworkSet', () => {
     const f = checkOverlayNetworkSet([blue, p, q, r, s]);
     expect(f.map((x) => [x.field, x.message])).toEqual([
       [
-        'OverlayNetwork[p].spec.etcdPrefix',
+        '#1.spec.etcdPrefix',
         '/plexus.dev/networks/blue is already the etcd prefix of OverlayNetwork "blue"',
       ],
       [
-        'OverlayNetwork[r].spec.etcdPrefix',
+        '#3.spec.etcdPrefix',
         '/k8s/network2/subnets/x lies among the leases of OverlayNetwork "q" (its <prefix>/subnets/)',
       ],
     ]);
   });
-  it('skips what it cannot read instead of throwing', () => {
-    const junk = [
-      null,
-      5,
-      { metadata: 'x' },
-      { spec: { network: 7, backend: [] } },
-    ] as unknown as OverlayNetwork[];
-    expect(checkOverlayNetworkSet([...junk, blue])).toEqual([]);
+  it('takes only resolved networks: what cannot be read has no value to pass', () => {
+    for (const junk of [null, 5, { metadata: 'x' }, { spec: { network: 7, backend: [] } }])
+      expect(checkOverlayNetwork(junk).value).toBeUndefined();
+    expect(checkOverlayNetworkSet([blue])).toEqual([]);
+  });
+  it('attributes by position, not by name: two networks named blue', () => {
+    // The overlap of the first "blue" is reported on it, not on the second.
+    const f = checkOverlayNetworkSet([
+      overlay('blue', { network: '10.5.0.0/24', backend: { vni: 2 } }),
+      overlay('blue', { network: '10.9.0.0/16', backend: { vni: 3 } }),
+      overlay('green', { network: '10.5.0.0/16', backend: { vni: 4 } }),
+    ]);
+    expect(f.map((x) => [x.field, x.message])).toEqual([
+      ['#1.metadata.name', 'OverlayNetwork "blue" is defined more than once'],
+      ['#0.spec.network', '10.5.0.0/24 overlaps OverlayNetwork "green" (10.5.0.0/16)'],
+      [
+        '#1.spec.etcdPrefix',
+        '/plexus.dev/networks/blue is already the etcd prefix of OverlayNetwork "blue"',
+      ],
+    ]);
+  });
+  it('attributes by position an object that has only generateName, and names it so', () => {
+    const unnamed = {
+      ...overlay('x', { network: '10.5.0.0/24', backend: { vni: 2 } }),
+      metadata: { generateName: 'tmp-' },
+    } as unknown as OverlayNetwork;
+    const f = checkOverlayNetworkSet([blue, unnamed]);
+    expect(f.map((x) => [x.field, x.message])).toEqual([
+      ['#1.spec.network', '10.5.0.0/24 overlaps OverlayNetwork "blue" (10.5.0.0/16)'],
+      ['#1.spec.backend.vni', 'VNI 2 is already used by OverlayNetwork "blue"'],
+    ]);
+    const g = checkOverlayNetworkSet([
+      unnamed,
+      overlay('inner', { network: '10.5.0.0/26', backend: { vni: 9 } }),
+    ]);
+    expect(g.map((x) => x.message)).toEqual([
+      '10.5.0.0/26 overlaps the OverlayNetwork with generateName "tmp-" (10.5.0.0/24)',
+    ]);
   });
   it('scales: 2000 disjoint networks and one overlap', () => {
     const many = Array.from({ length: 2000 }, (_, i) =>
@@ -126,10 +185,11 @@ describe('checkOverlayNetworkSet', () => {
       }),
     );
     many.push(overlay('late', { network: '10.3.7.128/25', backend: { vni: 99 } }));
+    const resolvedMany = many.map((on) => resolved(on));
     const start = performance.now();
-    const f = checkOverlayNetworkSet(many.reverse());
+    const f = setOfResolved(resolvedMany.reverse());
     expect(performance.now() - start).toBeLessThan(500);
-    expect(f.map((x) => x.message)).toEqual([
+    expect(f.map((x) => x.finding.message)).toEqual([
       '10.3.7.128/25 overlaps OverlayNetwork "n775" (10.3.7.0/24)',
     ]);
   });

@@ -1,27 +1,24 @@
 // Rules between OverlayNetworks: networks must not overlap each other or the
 // cluster/service CIDRs, VNIs must differ (each names a device plexus.<VNI>),
-// and etcd prefixes must differ and not nest inside another's leases.
-// Items may be invalid: whatever cannot be read is skipped here (checkOverlayNetwork
-// reports it). checkOverlayNetworkSetByObject attributes each finding to its
-// object; checkOverlayNetworkSet puts the object into the field path
-// (`OverlayNetwork[blue].spec.network`); checkOverlayNetworkAgainst is about
-// one candidate, so its paths are plain (`spec.network`).
-import { error, isPlainObject, type Finding } from '../findings.ts';
+// and etcd prefixes must differ and not nest inside another's leases. They
+// run on resolved networks (checkOverlayNetwork's value), and name each object
+// by its position, never by its name, which may be missing or duplicated.
+import { error, type Finding } from '../common/findings.ts';
+import { quote } from '../common/quote.ts';
 import { cidrsOverlap, parseCidr, type Cidr } from '../net/ip.ts';
-import { DEFAULT_ETCD_PREFIX_ROOT, type OverlayNetwork } from '../resources/overlay-network.ts';
+import type { ResolvedOverlay } from './resolved.ts';
 
 export interface ClusterCidrOptions {
   /** The cluster (pod) network CIDRs, e.g. 10.244.0.0/16. */
-  clusterCidrs?: string[];
+  clusterCidrs?: readonly string[];
   /** The Service CIDRs, e.g. 10.96.0.0/12. */
-  serviceCidrs?: string[];
+  serviceCidrs?: readonly string[];
 }
 
-interface Entry {
-  name: string;
-  cidr?: Cidr;
-  vni?: number;
-  etcdPrefix?: string;
+/** A finding about the object at `index` of the checked list. */
+export interface IndexedFinding {
+  index: number;
+  finding: Finding;
 }
 
 interface Reserved {
@@ -31,57 +28,81 @@ interface Reserved {
 
 /** At most this many overlaps are listed for one candidate. */
 const MAX_LISTED = 5;
-
-function entryOf(on: unknown, index: number): Entry {
-  const o = isPlainObject(on) ? on : {};
-  const meta = isPlainObject(o.metadata) ? o.metadata : {};
-  const spec = isPlainObject(o.spec) ? o.spec : {};
-  const backend = isPlainObject(spec.backend) ? spec.backend : {};
-  const name = typeof meta.name === 'string' ? meta.name : `#${index}`;
-  const cidr = typeof spec.network === 'string' ? parseCidr(spec.network) : undefined;
-  const entry: Entry = { name };
-  if (cidr !== undefined && cidr.family === 4) entry.cidr = cidr;
-  if (typeof backend.vni === 'number' && Number.isInteger(backend.vni)) entry.vni = backend.vni;
-  if (typeof spec.etcdPrefix === 'string') entry.etcdPrefix = spec.etcdPrefix;
-  else if (typeof meta.name === 'string')
-    entry.etcdPrefix = `${DEFAULT_ETCD_PREFIX_ROOT}/${meta.name}`;
-  return entry;
-}
-
-function reservedOf(opts: ClusterCidrOptions | undefined, findings: Finding[]): Reserved[] {
-  const out: Reserved[] = [];
-  const add = (list: string[] | undefined, what: string, field: string): void => {
-    (list ?? []).forEach((text, i) => {
-      const cidr = parseCidr(text);
-      if (cidr === undefined)
-        findings.push(
-          error(
-            `${field}[${i}]`,
-            `${JSON.stringify(text)} is not a CIDR, so overlaps with it cannot be checked`,
-          ),
-        );
-      else out.push({ what: `the ${what} ${cidr.canonical}`, cidr });
-    });
-  };
-  add(opts?.clusterCidrs, 'cluster CIDR', 'options.clusterCidrs');
-  add(opts?.serviceCidrs, 'service CIDR', 'options.serviceCidrs');
-  return out;
-}
-
-const overlapMessage = (e: Entry & { cidr: Cidr }, other: Entry & { cidr: Cidr }): string =>
-  e.cidr.canonical === other.cidr.canonical
-    ? `${e.cidr.canonical} is the same network as OverlayNetwork "${other.name}"`
-    : `${e.cidr.canonical} overlaps OverlayNetwork "${other.name}" (${other.cidr.canonical})`;
 const FREE_NETWORK_FIX =
   'choose a network that overlaps no other OverlayNetwork, cluster or service CIDR';
-const vniMessage = (vni: number, other: string): string =>
-  `VNI ${vni} is already used by OverlayNetwork "${other}"`;
 const VNI_FIX = 'pick an unused VNI: each network gets its own VXLAN device plexus.<VNI>';
 const PREFIX_FIX =
   'omit etcdPrefix (the default is /plexus.dev/networks/<name>) or choose an unused prefix';
 
-/** `p` lies under `q/subnets`, where flanneld and the agents read leases of `q`. */
-function leaseParentOf(p: string, prefixes: ReadonlyMap<string, string>): string | undefined {
+/** The option CIDRs that do not parse: findings about the options, attached to
+ * no object. The set checks skip such CIDRs. */
+export function checkClusterCidrs(opts: ClusterCidrOptions | undefined): Finding[] {
+  const findings: Finding[] = [];
+  const check = (list: readonly string[] | undefined, field: string): void =>
+    (list ?? []).forEach((text, i) => {
+      if (parseCidr(text) === undefined)
+        findings.push(
+          error(
+            `${field}[${i}]`,
+            `${quote(text)} is not a CIDR, so overlaps with it cannot be checked`,
+          ),
+        );
+    });
+  check(opts?.clusterCidrs, 'options.clusterCidrs');
+  check(opts?.serviceCidrs, 'options.serviceCidrs');
+  return findings;
+}
+
+function reservedOf(opts: ClusterCidrOptions | undefined): Reserved[] {
+  const out: Reserved[] = [];
+  const add = (list: readonly string[] | undefined, what: string): void => {
+    for (const text of list ?? []) {
+      const cidr = parseCidr(text);
+      if (cidr !== undefined) out.push({ what: `the ${what} ${cidr.canonical}`, cidr });
+    }
+  };
+  add(opts?.clusterCidrs, 'cluster CIDR');
+  add(opts?.serviceCidrs, 'service CIDR');
+  return out;
+}
+
+const network = (o: ResolvedOverlay): Cidr => o.plan.network;
+
+function overlapMessage(o: ResolvedOverlay, other: ResolvedOverlay): string {
+  const a = network(o).canonical;
+  const b = network(other).canonical;
+  return a === b
+    ? `${a} is the same network as ${other.label}`
+    : `${a} overlaps ${other.label} (${b})`;
+}
+
+function reservedFindings(o: ResolvedOverlay, reserved: readonly Reserved[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of reserved)
+    if (cidrsOverlap(network(o), r.cidr))
+      out.push(
+        error('spec.network', `${network(o).canonical} overlaps ${r.what}`, FREE_NETWORK_FIX),
+      );
+  return out;
+}
+
+const vniFinding = (o: ResolvedOverlay, other: ResolvedOverlay): Finding =>
+  error(
+    'spec.backend.vni',
+    `VNI ${o.config.backend.vni} is already used by ${other.label}`,
+    VNI_FIX,
+  );
+const samePrefixFinding = (prefix: string, other: ResolvedOverlay): Finding =>
+  error('spec.etcdPrefix', `${prefix} is already the etcd prefix of ${other.label}`, PREFIX_FIX);
+const leasePrefixFinding = (prefix: string, owner: ResolvedOverlay): Finding =>
+  error(
+    'spec.etcdPrefix',
+    `${prefix} lies among the leases of ${owner.label} (its <prefix>/subnets/)`,
+    PREFIX_FIX,
+  );
+
+/** The object whose `<prefix>/subnets/` contains `p`, where flanneld and the agents read leases. */
+function leaseParentOf<T>(p: string, prefixes: ReadonlyMap<string, T>): T | undefined {
   const segs = p.split('/');
   for (let i = 2; i < segs.length; i++) {
     if (segs[i] !== 'subnets') continue;
@@ -91,199 +112,142 @@ function leaseParentOf(p: string, prefixes: ReadonlyMap<string, string>): string
   return undefined;
 }
 
-/** A finding about one object of a set; `finding.field` is relative to that
- * object (`spec.network`). `object` is the OverlayNetwork's name, or '' for
- * findings about the options. */
-export interface ObjectFinding {
-  object: string;
-  finding: Finding;
+/** Problems between the objects of one set (a folder of manifests, or the
+ * cluster's list), each at the position of its object in `items`. O(n log n):
+ * overlaps by one sweep over networks sorted by start, VNIs and prefixes
+ * through maps. An object inside another is reported once, naming the
+ * innermost network that contains it. */
+export function checkOverlayNetworkSet(
+  items: readonly ResolvedOverlay[],
+  opts?: ClusterCidrOptions,
+): IndexedFinding[] {
+  const out: IndexedFinding[] = [];
+  const add = (index: number, finding: Finding): void => void out.push({ index, finding });
+  checkDuplicateNames(items, add);
+  sweepOverlaps(items, reservedOf(opts), add);
+  const vnis = new Map<number, ResolvedOverlay>();
+  items.forEach((o, i) => {
+    const other = vnis.get(o.config.backend.vni);
+    if (other !== undefined) add(i, vniFinding(o, other));
+    else vnis.set(o.config.backend.vni, o);
+  });
+  checkPrefixes(items, add);
+  return out;
 }
 
-/** Problems between the objects of one set (a folder of manifests, or the
- * cluster's list), each attributed to its object. O(n log n): overlaps by one
- * sweep over networks sorted by start, VNIs and prefixes through maps. Each
- * object that lies inside another is reported once, naming the innermost
- * network that contains it. */
-export function checkOverlayNetworkSetByObject(
-  items: readonly OverlayNetwork[],
-  opts?: ClusterCidrOptions,
-): ObjectFinding[] {
-  const out: ObjectFinding[] = [];
-  const optionFindings: Finding[] = [];
-  const reserved = reservedOf(opts, optionFindings);
-  for (const finding of optionFindings) out.push({ object: '', finding });
-  const entries = items.map((on, i) => entryOf(on, i));
-  const add = (e: Entry, finding: Finding): void => {
-    out.push({ object: e.name, finding });
-  };
+type Add = (index: number, finding: Finding) => void;
 
+function checkDuplicateNames(items: readonly ResolvedOverlay[], add: Add): void {
   const names = new Set<string>();
-  for (const e of entries) {
-    if (names.has(e.name))
+  items.forEach((o, i) => {
+    if (o.name === undefined) return;
+    if (names.has(o.name))
       add(
-        e,
+        i,
         error(
           'metadata.name',
-          `OverlayNetwork "${e.name}" is defined more than once`,
+          `${o.label} is defined more than once`,
           'rename or remove one of them',
         ),
       );
-    names.add(e.name);
-  }
+    names.add(o.name);
+  });
+}
 
-  // CIDRs either nest or are disjoint, so a stack of the networks that
-  // contain the current start finds every overlap in one pass.
-  const withCidr = entries.filter((e): e is Entry & { cidr: Cidr } => e.cidr !== undefined);
-  withCidr.sort((a, b) =>
-    a.cidr.network < b.cidr.network
-      ? -1
-      : a.cidr.network > b.cidr.network
-        ? 1
-        : a.cidr.prefix - b.cidr.prefix || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
-  const stack: (Entry & { cidr: Cidr })[] = [];
-  for (const e of withCidr) {
+/** CIDRs either nest or are disjoint, so a stack of the networks that contain
+ * the current start finds every overlap in one pass. */
+function sweepOverlaps(
+  items: readonly ResolvedOverlay[],
+  reserved: readonly Reserved[],
+  add: Add,
+): void {
+  const order = items.map((_, i) => i);
+  const byName = (a: string | undefined, b: string | undefined): number =>
+    a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1;
+  order.sort((i, j) => {
+    const a = items[i] as ResolvedOverlay;
+    const b = items[j] as ResolvedOverlay;
+    const na = network(a);
+    const nb = network(b);
+    if (na.network !== nb.network) return na.network < nb.network ? -1 : 1;
+    return na.prefix - nb.prefix || byName(a.name, b.name) || i - j;
+  });
+  const stack: ResolvedOverlay[] = [];
+  for (const i of order) {
+    const o = items[i] as ResolvedOverlay;
     while (
       stack.length > 0 &&
-      (stack[stack.length - 1] as Entry & { cidr: Cidr }).cidr.broadcast < e.cidr.network
+      network(stack[stack.length - 1] as ResolvedOverlay).broadcast < network(o).network
     )
       stack.pop();
     const outer = stack[stack.length - 1];
     if (outer !== undefined)
-      add(e, error('spec.network', overlapMessage(e, outer), FREE_NETWORK_FIX));
-    stack.push(e);
-    for (const r of reserved) {
-      if (cidrsOverlap(e.cidr, r.cidr))
-        add(e, error('spec.network', `${e.cidr.canonical} overlaps ${r.what}`, FREE_NETWORK_FIX));
-    }
+      add(i, error('spec.network', overlapMessage(o, outer), FREE_NETWORK_FIX));
+    stack.push(o);
+    for (const f of reservedFindings(o, reserved)) add(i, f);
   }
-
-  const vnis = new Map<number, string>();
-  for (const e of entries) {
-    if (e.vni === undefined) continue;
-    const other = vnis.get(e.vni);
-    if (other !== undefined) add(e, error('spec.backend.vni', vniMessage(e.vni, other), VNI_FIX));
-    else vnis.set(e.vni, e.name);
-  }
-
-  const prefixes = new Map<string, string>();
-  for (const e of entries) {
-    if (e.etcdPrefix === undefined) continue;
-    const other = prefixes.get(e.etcdPrefix);
-    if (other !== undefined)
-      add(
-        e,
-        error(
-          'spec.etcdPrefix',
-          `${e.etcdPrefix} is already the etcd prefix of OverlayNetwork "${other}"`,
-          PREFIX_FIX,
-        ),
-      );
-    else prefixes.set(e.etcdPrefix, e.name);
-  }
-  for (const e of entries) {
-    if (e.etcdPrefix === undefined) continue;
-    const owner = leaseParentOf(e.etcdPrefix, prefixes);
-    if (owner !== undefined && owner !== e.name) {
-      add(
-        e,
-        error(
-          'spec.etcdPrefix',
-          `${e.etcdPrefix} lies among the leases of OverlayNetwork "${owner}" (its <prefix>/subnets/)`,
-          PREFIX_FIX,
-        ),
-      );
-    }
-  }
-  return out;
 }
 
-/** checkOverlayNetworkSet as plain findings: each field path names its object,
- * `OverlayNetwork[blue].spec.network`. */
-export function checkOverlayNetworkSet(
-  items: readonly OverlayNetwork[],
-  opts?: ClusterCidrOptions,
-): Finding[] {
-  return checkOverlayNetworkSetByObject(items, opts).map(({ object, finding }) =>
-    object === '' ? finding : { ...finding, field: `OverlayNetwork[${object}].${finding.field}` },
-  );
+function checkPrefixes(items: readonly ResolvedOverlay[], add: Add): void {
+  const prefixes = new Map<string, ResolvedOverlay>();
+  items.forEach((o, i) => {
+    if (o.etcdPrefix === undefined) return;
+    const other = prefixes.get(o.etcdPrefix);
+    if (other !== undefined) add(i, samePrefixFinding(o.etcdPrefix, other));
+    else prefixes.set(o.etcdPrefix, o);
+  });
+  items.forEach((o, i) => {
+    if (o.etcdPrefix === undefined) return;
+    const owner = leaseParentOf(o.etcdPrefix, prefixes);
+    if (owner !== undefined && owner !== o) add(i, leasePrefixFinding(o.etcdPrefix, owner));
+  });
 }
 
 /** Problems of one candidate (being created or updated) against the stored
- * objects; the object with the candidate's name is skipped. O(n). */
+ * objects; a stored object with the candidate's name is the candidate's old
+ * self and is skipped. O(n). */
 export function checkOverlayNetworkAgainst(
-  candidate: OverlayNetwork,
-  existing: readonly OverlayNetwork[],
+  candidate: ResolvedOverlay,
+  existing: readonly ResolvedOverlay[],
   opts?: ClusterCidrOptions,
 ): Finding[] {
+  const others = existing.filter((o) => candidate.name === undefined || o.name !== candidate.name);
   const findings: Finding[] = [];
-  const reserved = reservedOf(opts, findings);
-  const c = entryOf(candidate, 0);
-  const others = existing.map((on, i) => entryOf(on, i + 1)).filter((e) => e.name !== c.name);
+  const hits = others.filter((o) => cidrsOverlap(network(candidate), network(o)));
+  for (const o of hits.slice(0, MAX_LISTED))
+    findings.push(error('spec.network', overlapMessage(candidate, o), FREE_NETWORK_FIX));
+  if (hits.length > MAX_LISTED)
+    findings.push(
+      error(
+        'spec.network',
+        `${network(candidate).canonical} also overlaps ${hits.length - MAX_LISTED} more OverlayNetworks`,
+        FREE_NETWORK_FIX,
+      ),
+    );
+  findings.push(...reservedFindings(candidate, reservedOf(opts)));
+  const sameVni = others.find((o) => o.config.backend.vni === candidate.config.backend.vni);
+  if (sameVni !== undefined) findings.push(vniFinding(candidate, sameVni));
+  if (candidate.etcdPrefix !== undefined)
+    findings.push(...prefixFindings(candidate.etcdPrefix, others));
+  return findings;
+}
 
-  if (c.cidr !== undefined) {
-    const cc = c as Entry & { cidr: Cidr };
-    const hits = others.filter(
-      (e): e is Entry & { cidr: Cidr } => e.cidr !== undefined && cidrsOverlap(cc.cidr, e.cidr),
+function prefixFindings(p: string, others: readonly ResolvedOverlay[]): Finding[] {
+  const findings: Finding[] = [];
+  const same = others.find((o) => o.etcdPrefix === p);
+  if (same !== undefined) findings.push(samePrefixFinding(p, same));
+  const prefixes = new Map<string, ResolvedOverlay>();
+  for (const o of others) if (o.etcdPrefix !== undefined) prefixes.set(o.etcdPrefix, o);
+  const owner = leaseParentOf(p, prefixes);
+  if (owner !== undefined) findings.push(leasePrefixFinding(p, owner));
+  const inside = others.find((o) => o.etcdPrefix?.startsWith(`${p}/subnets/`) === true);
+  if (inside !== undefined)
+    findings.push(
+      error(
+        'spec.etcdPrefix',
+        `the leases under ${p}/subnets/ would include the etcd prefix of ${inside.label}`,
+        PREFIX_FIX,
+      ),
     );
-    for (const e of hits.slice(0, MAX_LISTED))
-      findings.push(error('spec.network', overlapMessage(cc, e), FREE_NETWORK_FIX));
-    if (hits.length > MAX_LISTED) {
-      findings.push(
-        error(
-          'spec.network',
-          `${cc.cidr.canonical} also overlaps ${hits.length - MAX_LISTED} more OverlayNetworks`,
-          FREE_NETWORK_FIX,
-        ),
-      );
-    }
-    for (const r of reserved) {
-      if (cidrsOverlap(cc.cidr, r.cidr))
-        findings.push(
-          error('spec.network', `${cc.cidr.canonical} overlaps ${r.what}`, FREE_NETWORK_FIX),
-        );
-    }
-  }
-  if (c.vni !== undefined) {
-    const other = others.find((e) => e.vni === c.vni);
-    if (other !== undefined)
-      findings.push(error('spec.backend.vni', vniMessage(c.vni, other.name), VNI_FIX));
-  }
-  if (c.etcdPrefix !== undefined) {
-    const p = c.etcdPrefix;
-    const same = others.find((e) => e.etcdPrefix === p);
-    if (same !== undefined)
-      findings.push(
-        error(
-          'spec.etcdPrefix',
-          `${p} is already the etcd prefix of OverlayNetwork "${same.name}"`,
-          PREFIX_FIX,
-        ),
-      );
-    const prefixes = new Map<string, string>();
-    for (const e of others) if (e.etcdPrefix !== undefined) prefixes.set(e.etcdPrefix, e.name);
-    const owner = leaseParentOf(p, prefixes);
-    if (owner !== undefined) {
-      findings.push(
-        error(
-          'spec.etcdPrefix',
-          `${p} lies among the leases of OverlayNetwork "${owner}" (its <prefix>/subnets/)`,
-          PREFIX_FIX,
-        ),
-      );
-    }
-    const inside = others.find(
-      (e) => e.etcdPrefix !== undefined && e.etcdPrefix.startsWith(`${p}/subnets/`),
-    );
-    if (inside !== undefined) {
-      findings.push(
-        error(
-          'spec.etcdPrefix',
-          `the leases under ${p}/subnets/ would include the etcd prefix of OverlayNetwork "${inside.name}"`,
-          PREFIX_FIX,
-        ),
-      );
-    }
-  }
   return findings;
 }

@@ -3,13 +3,13 @@
 // Plexus writes or reads means exactly what it means to an upstream flanneld.
 // Plexus adds two things flannel does not check: /0 and SubnetMin > SubnetMax
 // (flannel would accept both and then lease nothing sensible).
-import { error, warning, type Finding } from '../findings.ts';
+import { error, warning, type Finding } from '../common/findings.ts';
 import { formatIp, type Cidr, type IpAddress } from '../net/ip.ts';
+// flannel: "SubnetLen must be less than /31" (room for a tunnel and a bridge address).
+import { MAX_SUBNET_LEN } from '../resources/overlay-network.ts';
 
 /** flannel: "Minimum useful network prefix is /28" (four /30 subnets, the first unused). */
 export const MAX_NETWORK_PREFIX = 28;
-/** flannel: "SubnetLen must be less than /31" (room for a tunnel and a bridge address). */
-export const MAX_SUBNET_LEN = 30;
 
 /** flannel's default SubnetLen: a /24 per node when the network is /22 or
  * larger, otherwise a quarter of the network. */

@@ -3,6 +3,7 @@
 // SriovNetworkNodeState). The name is the node's name; spec is written only
 // by the operator, status only by that node's agent.
 import { Type, type Static } from '@sinclair/typebox';
+import { MTU_MAX, MTU_MIN, PORT_MAX, PORT_MIN, VNI_MAX } from '../common/limits.ts';
 import type { PLEXUS_API_VERSION } from './common.ts';
 import { ConditionsSchema, IPV4_CIDR_PATTERN, IPV4_PATTERN } from './common.ts';
 
@@ -20,12 +21,12 @@ export const NodeOverlaySchema = Type.Object(
     vni: Type.Integer({
       description: 'VXLAN network identifier of the overlay (device plexus.<vni>).',
       minimum: 1,
-      maximum: 16777215,
+      maximum: VNI_MAX,
     }),
     port: Type.Integer({
       description: 'UDP port of the VXLAN device.',
-      minimum: 1,
-      maximum: 65535,
+      minimum: PORT_MIN,
+      maximum: PORT_MAX,
     }),
     network: Type.String({
       description: 'The whole overlay network CIDR (FLANNEL_NETWORK).',
@@ -40,8 +41,8 @@ export const NodeOverlaySchema = Type.Object(
     }),
     mtu: Type.Integer({
       description: 'MTU of the VXLAN device, the bridge and pod interfaces (FLANNEL_MTU).',
-      minimum: 68,
-      maximum: 65535,
+      minimum: MTU_MIN,
+      maximum: MTU_MAX,
     }),
     ipMasq: Type.Boolean({
       description: 'Whether the node masquerades traffic leaving the overlay (FLANNEL_IPMASQ).',

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateManifests, type ManifestDocument } from './manifests.ts';
+import {
+  validateManifests as validateSet,
+  type ManifestDocument,
+  type ValidateOptions,
+} from './manifests.ts';
+
+/** The object reports of a set. */
+const validateManifests = (docs: ManifestDocument[], opts?: ValidateOptions) =>
+  validateSet(docs, opts).objects;
 
 const doc = (value: unknown, document = 1): ManifestDocument => ({
   file: 'm.yaml',

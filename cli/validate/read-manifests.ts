@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { ManifestDocument } from '../../api/validate/manifests.ts';
+import type { ManifestDocument } from '../../api/validate/index.ts';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 /** Larger inputs are refused: no sane manifest file is this big, and YAML

@@ -1,7 +1,7 @@
 // Formats `plexus validate` results: one line per finding for people and
 // pre-commit hooks, or one JSON document for pipelines.
-import type { Finding } from '../../api/findings.ts';
-import type { ObjectReport } from '../../api/validate/manifests.ts';
+import type { Finding } from '../../api/common/index.ts';
+import type { ObjectReport } from '../../api/validate/index.ts';
 
 function messageOf(f: Finding): string {
   return f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}`;

@@ -2,42 +2,28 @@
 // when it has the right type, records a finding when it does not, and returns
 // undefined when the key is absent: the plugins decode with Go's encoding/json,
 // which rejects a wrong type for the whole config, so a wrong type is an error.
-import { child, describeType, error, isPlainObject, warning, type Finding } from '../findings.ts';
-import { interfaceNameProblem } from '../names.ts';
-import {
-  isCanonical,
-  isMulticastMac,
-  isZeroMac,
-  parseCidr,
-  parseIp,
-  parseMac,
-  type Cidr,
-  type IpAddress,
-} from '../net/ip.ts';
+import { child, error, warning, type Finding } from '../common/findings.ts';
+import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
+import { MTU_MAX, MTU_MIN } from '../common/limits.ts';
+import { checkInterfaceMac } from '../common/mac.ts';
+import { interfaceNameProblem } from '../common/names.ts';
+import { quote } from '../common/quote.ts';
+import { isCanonical, parseCidr, parseIp, type Cidr, type IpAddress } from '../net/ip.ts';
 
 export type Json = Record<string, unknown>;
 
-/** Suggests the fix for a value that has the right content in the wrong JSON type. */
-function typeFix(expected: string, v: unknown): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  if (expected === 'boolean' && (v === 'true' || v === 'false')) return `write ${v} without quotes`;
-  if (expected === 'integer' && /^-?[0-9]+$/.test(v)) return `write ${v} without quotes`;
-  return undefined;
-}
-
-export function typeError(path: string, expected: string, v: unknown): Finding {
-  return error(
-    path,
-    `must be ${expected === 'integer' || expected === 'array' || expected === 'object' ? 'an' : 'a'} ${expected} (found ${describeType(v)})`,
-    typeFix(expected, v),
-  );
+/** Where a key is read from: the object, the key, and the object's field path. */
+export interface KeyOf {
+  o: Json;
+  key: string;
+  base: string;
 }
 
 export function optString(o: Json, key: string, base: string, out: Finding[]): string | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') {
-    out.push(typeError(child(base, key), 'string', v));
+    out.push(typeError(child(base, key), 'a string', v));
     return undefined;
   }
   return v;
@@ -47,7 +33,7 @@ export function optBool(o: Json, key: string, base: string, out: Finding[]): boo
   const v = o[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'boolean') {
-    out.push(typeError(child(base, key), 'boolean', v));
+    out.push(typeError(child(base, key), 'true or false', v));
     return undefined;
   }
   return v;
@@ -57,7 +43,7 @@ export function optObject(o: Json, key: string, base: string, out: Finding[]): J
   const v = o[key];
   if (v === undefined) return undefined;
   if (!isPlainObject(v)) {
-    out.push(typeError(child(base, key), 'object', v));
+    out.push(typeError(child(base, key), 'an object', v));
     return undefined;
   }
   return v;
@@ -72,46 +58,27 @@ export function optArray(
   const v = o[key];
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) {
-    out.push(typeError(child(base, key), 'array', v));
+    out.push(typeError(child(base, key), 'a list', v));
     return undefined;
   }
   return v;
 }
 
-/** An integer in [min, max]; Go rejects fractions and out-of-range values for int fields. */
+/** An integer in `range`; Go rejects fractions and out-of-range values for int fields. */
 export function optInt(
-  o: Json,
-  key: string,
-  base: string,
+  at: KeyOf,
+  range: readonly [min: number, max: number],
   out: Finding[],
-  min: number,
-  max: number,
 ): number | undefined {
-  const v = o[key];
+  const v = at.o[at.key];
   if (v === undefined) return undefined;
-  const path = child(base, key);
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    out.push(
-      typeof v === 'number'
-        ? error(path, `must be a whole number (found ${v})`)
-        : typeError(path, 'integer', v),
-    );
-    return undefined;
-  }
-  if (v < min || v > max) {
-    out.push(error(path, `must be between ${min} and ${max} (found ${v})`));
-    return undefined;
-  }
-  return v;
+  return readInteger(v, child(at.base, at.key), { min: range[0], max: range[1] }, out);
 }
-
-export const MTU_MIN = 68; // the IPv4 minimum (RFC 791); the kernel refuses less
-export const MTU_MAX = 65535;
 
 /** `mtu`: 68–65535. 0 is what Go reads for an absent field, so the plugins take it
  * as "inherit"; accepted with a warning because it says nothing. */
 export function optMtu(o: Json, base: string, out: Finding[]): number | undefined {
-  const v = optInt(o, 'mtu', base, out, 0, MTU_MAX);
+  const v = optInt({ o, key: 'mtu', base }, [0, MTU_MAX], out);
   if (v === undefined) return undefined;
   if (v === 0) {
     out.push(
@@ -124,7 +91,9 @@ export function optMtu(o: Json, base: string, out: Finding[]): number | undefine
     return undefined;
   }
   if (v < MTU_MIN) {
-    out.push(error(child(base, 'mtu'), `must be between ${MTU_MIN} and ${MTU_MAX} (found ${v})`));
+    out.push(
+      error(child(base, 'mtu'), `must be an integer from ${MTU_MIN} to ${MTU_MAX} (got ${v})`),
+    );
     return undefined;
   }
   return v;
@@ -136,7 +105,7 @@ export function optIfName(o: Json, key: string, base: string, out: Finding[]): s
   if (v === undefined || v === '') return undefined;
   const problem = interfaceNameProblem(v);
   if (problem !== undefined) {
-    out.push(error(child(base, key), `interface name "${v}" ${problem}`));
+    out.push(error(child(base, key), `interface name ${quote(v)} ${problem}`));
     return undefined;
   }
   return v;
@@ -144,7 +113,7 @@ export function optIfName(o: Json, key: string, base: string, out: Finding[]): s
 
 export function checkIpText(v: unknown, path: string, out: Finding[]): IpAddress | undefined {
   if (typeof v !== 'string') {
-    out.push(typeError(path, 'string', v));
+    out.push(typeError(path, 'a string', v));
     return undefined;
   }
   const ip = parseIp(v);
@@ -152,7 +121,7 @@ export function checkIpText(v: unknown, path: string, out: Finding[]): IpAddress
     out.push(
       error(
         path,
-        `"${v}" is not an IP address`,
+        `${quote(v)} is not an IP address`,
         'write a plain IPv4 (10.1.2.3) or IPv6 (fd00::3) address',
       ),
     );
@@ -169,13 +138,17 @@ export function optIp(o: Json, key: string, base: string, out: Finding[]): IpAdd
  * host-local refuses such a subnet and the kernel refuses such a route. */
 export function checkNetworkCidr(v: unknown, path: string, out: Finding[]): Cidr | undefined {
   if (typeof v !== 'string') {
-    out.push(typeError(path, 'string', v));
+    out.push(typeError(path, 'a string', v));
     return undefined;
   }
   const c = parseCidr(v);
   if (c === undefined) {
     out.push(
-      error(path, `"${v}" is not a CIDR`, 'write an address and a prefix length, e.g. 10.1.0.0/16'),
+      error(
+        path,
+        `${quote(v)} is not a CIDR`,
+        'write an address and a prefix length, e.g. 10.1.0.0/16',
+      ),
     );
     return undefined;
   }
@@ -183,7 +156,7 @@ export function checkNetworkCidr(v: unknown, path: string, out: Finding[]): Cidr
     out.push(
       error(
         path,
-        `"${v}" has host bits set; the network address for /${c.prefix} is ${c.canonical}`,
+        `${quote(v)} has host bits set; the network address for /${c.prefix} is ${c.canonical}`,
         `use "${c.canonical}"`,
       ),
     );
@@ -203,7 +176,7 @@ export function optNetworkCidr(
   return checkNetworkCidr(v, child(base, key), out);
 }
 
-/** A MAC an interface may carry: unicast, not all zeros. */
+/** A MAC an interface may carry: unicast, not all zeros (the rule in api/common/mac.ts). */
 export function optUnicastMac(
   o: Json,
   key: string,
@@ -212,28 +185,7 @@ export function optUnicastMac(
 ): string | undefined {
   const v = optString(o, key, base, out);
   if (v === undefined || v === '') return undefined;
-  const path = child(base, key);
-  const mac = parseMac(v);
-  if (mac === undefined) {
-    out.push(
-      error(path, `"${v}" is not a MAC address`, 'write six hex pairs, e.g. 02:00:00:00:00:01'),
-    );
-    return undefined;
-  }
-  if (isMulticastMac(mac) || isZeroMac(mac)) {
-    const zero = isZeroMac(mac);
-    out.push(
-      error(
-        path,
-        `"${v}" is a ${zero ? 'zero' : 'multicast'} MAC; an interface needs a unicast one`,
-        zero
-          ? 'pick a locally administered address such as 02:00:00:00:00:01'
-          : 'clear the lowest bit of the first byte (e.g. 02:… instead of 03:…)',
-      ),
-    );
-    return undefined;
-  }
-  return mac.text;
+  return checkInterfaceMac(v, child(base, key), out);
 }
 
 export function familyName(family: 4 | 6): string {

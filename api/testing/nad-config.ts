@@ -1,6 +1,7 @@
-// Shared helpers for the tests in this folder (not used by the validators).
-import type { Finding } from '../findings.ts';
-import { checkNadConfig, type NadConfigOptions, type NadConfigResult } from './nad-config.ts';
+// Builders for NAD config checks in tests: one plugin or a list, and the
+// fields of the errors and warnings a check found.
+import type { Finding } from '../common/findings.ts';
+import { checkNadConfig, type NadConfigOptions, type NadConfigResult } from '../cni/nad-config.ts';
 
 /** Checks a single-plugin config built from `plugin` (cniVersion 1.0.0 added). */
 export function single(

@@ -1,12 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { errorsOf, type Finding } from '../findings.ts';
-import { checkOverlayNetwork, checkOverlayNetworkSpec } from './validate.ts';
-import { overlay } from './test-fixtures.ts';
+import type { Finding } from '../common/findings.ts';
+import { checkOverlayNetwork as checkObject } from './overlay-object.ts';
+import { checkOverlayNetworkSpec as checkSpec } from './overlay-spec.ts';
+
+const checkOverlayNetwork = (on: unknown): Finding[] => checkObject(on).findings;
+const checkOverlayNetworkSpec = (spec: unknown, base?: string): Finding[] =>
+  checkSpec(spec, base).findings;
+const errorsOf = (findings: Finding[]): Finding[] => findings.filter((f) => f.severity === 'error');
+import { overlay } from '../testing/overlay.ts';
 
 const at = (findings: Finding[], field: string): Finding | undefined =>
   findings.find((f) => f.field === field);
 const specErrors = (spec: Record<string, unknown>): Finding[] =>
   errorsOf(checkOverlayNetwork({ ...overlay('blue'), spec: { ...overlay('blue').spec, ...spec } }));
+
+describe('checkOverlayNetwork: the resolved value', () => {
+  it('resolves a valid object once: defaults, etcd prefix, attachment scope, node selector', () => {
+    const r = checkObject(
+      overlay('blue', {
+        network: '10.5.0.0/16',
+        backend: { vni: 7 },
+        nodeSelector: { matchLabels: { role: 'worker' } },
+        attachment: { namespaces: ['a', 'b'] },
+      }),
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.value).toMatchObject({
+      name: 'blue',
+      label: 'OverlayNetwork "blue"',
+      etcdPrefix: '/plexus.dev/networks/blue',
+      config: {
+        network: '10.5.0.0/16',
+        subnetLen: 24,
+        subnetMin: '10.5.1.0',
+        subnetMax: '10.5.255.0',
+        capacity: 255,
+        backend: { type: 'vxlan', vni: 7, port: 8472, directRouting: false },
+        ipMasq: true,
+      },
+      attachment: { namespaces: ['a', 'b'] },
+      nodeSelector: { matchLabels: { role: 'worker' } },
+      spec: { network: '10.5.0.0/16', backend: { vni: 7 } },
+    });
+  });
+  it('has no value when there is an error, and no etcd prefix before the name is known', () => {
+    expect(checkObject(overlay('blue', { mtu: 10 })).value).toBeUndefined();
+    const unnamed = checkObject({ ...overlay('x'), metadata: { generateName: 'blue-' } }).value;
+    expect(unnamed?.name).toBeUndefined();
+    expect(unnamed?.etcdPrefix).toBeUndefined();
+    expect(unnamed?.label).toBe('the OverlayNetwork with generateName "blue-"');
+  });
+});
 
 describe('checkOverlayNetwork: the object', () => {
   it('accepts a valid object, minimal and full', () => {
@@ -58,10 +102,10 @@ describe('checkOverlayNetwork: the object', () => {
       at(checkOverlayNetwork({ ...overlay('blue'), spec: undefined }), 'spec')?.message,
     ).toMatch(/required/);
     expect(at(specErrors({ subnetlen: 24 }), 'spec.subnetlen')?.fix).toBe(
-      'did you mean subnetLen?',
+      'did you mean "subnetLen"?',
     );
     expect(at(checkOverlayNetwork({ ...overlay('blue'), specs: {} }), 'specs')?.fix).toBe(
-      'did you mean spec?',
+      'did you mean "spec"?',
     );
   });
 });
@@ -128,7 +172,7 @@ describe('checkOverlayNetwork: backend and the rest', () => {
       at(specErrors({ backend: { vni: 2, directRouting: 'yes' } }), 'spec.backend.directRouting'),
     ).toBeDefined();
     expect(at(specErrors({ backend: { vni: 2, VNI: 3 } }), 'spec.backend.VNI')?.fix).toBe(
-      'did you mean vni?',
+      'did you mean "vni"?',
     );
   });
   it('checks mtu and ipMasq', () => {

@@ -10,9 +10,17 @@ export interface Finding {
   field: string;
   /** What is wrong, in one sentence. */
   message: string;
-  /** How to fix it, when we can tell. */
+  /** How to fix it, when we can tell. Kept apart from `message` so callers
+   * (admission responses, JSON output) can show it as its own field. */
   fix?: string;
   severity: Severity;
+}
+
+/** What every resource check returns: the findings, and the typed value read
+ * from the input, present only when no finding is an error. */
+export interface Checked<T> {
+  findings: Finding[];
+  value?: T;
 }
 
 export function error(field: string, message: string, fix?: string): Finding {
@@ -27,12 +35,14 @@ export function warning(field: string, message: string, fix?: string): Finding {
     : { field, message, fix, severity: 'warning' };
 }
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
 /** Joins a base path and a child segment: `child(a, 'b')` → `a.b`,
  * `child(a, 2)` → `a[2]`, `child(a, 'x/y')` → `a[x/y]` (keys that are not
  * identifiers are bracketed, as kubectl and the API server print them). */
 export function child(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
-  if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) return base === '' ? key : `${base}.${key}`;
+  if (IDENTIFIER.test(key)) return base === '' ? key : `${base}.${key}`;
   return `${base}[${key}]`;
 }
 
@@ -40,36 +50,7 @@ export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
-export function errorsOf(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error');
-}
-
-/** One line per finding, for logs, admission messages and the CLI. */
-export function formatFinding(f: Finding): string {
-  return f.fix === undefined
-    ? `${f.field}: ${f.message}`
-    : `${f.field}: ${f.message} (fix: ${f.fix})`;
-}
-
-/** Narrowing helpers for untrusted JSON. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The JSON type of a value, with its article, for "must be X (got Y)". */
-export function describeType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  switch (typeof v) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'a boolean';
-    case 'object':
-      return 'an object';
-    default:
-      return typeof v;
-  }
+/** `{findings, value}` when there is no error, else `{findings}` alone. */
+export function checked<T>(findings: Finding[], value: T | undefined): Checked<T> {
+  return value === undefined || hasErrors(findings) ? { findings } : { findings, value };
 }

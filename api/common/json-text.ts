@@ -1,7 +1,10 @@
 // Parses a config string as JSON and, when that fails, says where and why.
 // V8's own messages sometimes carry no position and quote the whole input, so
 // on failure a small strict scanner (RFC 8259) finds the first bad character.
-// It is iterative: a deeply nested input cannot exhaust the stack.
+// It is iterative: a deeply nested input cannot exhaust the stack. Every
+// place in api/ that parses JSON from users goes through readJsonText, so every
+// syntax error names its line and column.
+import { error, type Finding } from './findings.ts';
 
 export interface JsonSyntaxError {
   /** Offset in UTF-16 code units, as JavaScript strings count. */
@@ -24,6 +27,28 @@ export function parseJsonText(text: string): JsonParseResult {
     const reason = e instanceof Error ? e.message.slice(0, 200) : 'unknown error';
     return { ok: false, error: { offset: 0, line: 1, column: 1, reason } };
   }
+}
+
+/** Parses `text`; on a syntax error records one finding at `field` naming the
+ * line and column, and returns `{ok: false}`. `fix` replaces the locator's own. */
+export function readJsonText(
+  text: string,
+  field: string,
+  out: { push(f: Finding): void },
+  fix?: string,
+): JsonParseResult {
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    const e = parsed.error;
+    out.push(
+      error(
+        field,
+        `is not valid JSON: ${e.reason} (line ${e.line}, column ${e.column})`,
+        e.fix ?? fix,
+      ),
+    );
+  }
+  return parsed;
 }
 
 type State = 'value' | 'key' | 'after';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CNI_CONFIG_EXAMPLES } from './examples.ts';
-import { checkNadConfig } from './nad-config.ts';
+import { CNI_CONFIG_EXAMPLES } from './cni-examples.ts';
+import { checkNadConfig } from '../cni/nad-config.ts';
 
 describe('examples', () => {
   it('are all distinct', () => {
@@ -15,8 +15,8 @@ describe('examples', () => {
         overlayNetworks: new Set(['blue']),
       });
       expect(r.findings).toEqual([]);
-      expect(r.config?.name).toBe(e.nadName);
-      expect(r.config?.cniVersion).toBe('1.0.0');
+      expect(r.value?.name).toBe(e.nadName);
+      expect(r.value?.cniVersion).toBe('1.0.0');
     });
   }
 });

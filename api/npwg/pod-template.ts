@@ -1,7 +1,7 @@
 // Where a pod's annotations live in each workload kind. The networks
 // annotation is read from the pod template, so a Deployment is checked the
 // way its pods will be at admission time.
-import { isPlainObject } from '../findings.ts';
+import { isPlainObject } from '../common/json-value.ts';
 
 export interface PodMetaLocation {
   /** Field path of the pod template's metadata, e.g. `spec.template.metadata`. */

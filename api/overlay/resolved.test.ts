@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveOverlayConfig, etcdPrefixOf, resolveOverlay } from './defaults.ts';
-import { overlay } from './test-fixtures.ts';
+import { overlay } from '../testing/overlay.ts';
+import { checkOverlayNetwork } from './overlay-object.ts';
+import { checkOverlayNetworkSpec } from './overlay-spec.ts';
+import { effectiveEtcdPrefix } from './resolved.ts';
+
+const effectiveOverlayConfig = (spec: unknown) => checkOverlayNetworkSpec(spec).value?.config;
+const etcdPrefixOf = (on: unknown) => checkOverlayNetwork(on).value?.etcdPrefix;
 
 describe('effectiveOverlayConfig', () => {
   it('fills in every default', () => {
@@ -47,11 +52,16 @@ describe('effectiveOverlayConfig', () => {
     expect(effectiveOverlayConfig(overlay('x', { network: '10.5.0.1/16' }).spec)).toBeUndefined();
     expect(effectiveOverlayConfig({ network: '10.5.0.0/16' })).toBeUndefined();
     expect(effectiveOverlayConfig(undefined)).toBeUndefined();
-    expect(resolveOverlay(overlay('x', { subnetLen: 17 }).spec)).toBeUndefined();
+    expect(checkOverlayNetworkSpec(overlay('x', { subnetLen: 17 }).spec).value).toBeUndefined();
   });
 });
 
-describe('etcdPrefixOf', () => {
+describe('the effective etcd prefix', () => {
+  it('is computed in one place: explicit, else from the name, else unknown', () => {
+    expect(effectiveEtcdPrefix('blue', undefined)).toBe('/plexus.dev/networks/blue');
+    expect(effectiveEtcdPrefix('blue', '/k8s/n')).toBe('/k8s/n');
+    expect(effectiveEtcdPrefix(undefined, undefined)).toBeUndefined();
+  });
   it('defaults to /plexus.dev/networks/<name>', () => {
     expect(etcdPrefixOf(overlay('blue'))).toBe('/plexus.dev/networks/blue');
   });

@@ -1,5 +1,8 @@
-// "Did you mean" help for misspelt JSON keys. Only runs for keys that are not
-// known, so it costs nothing on valid input.
+// "Did you mean" help: the known key a misspelt one was meant as, and a
+// DNS-1123 label close to a bad name. Only runs for input that is already
+// wrong, so it costs nothing on valid input.
+import { dns1123LabelProblem } from './names.ts';
+import { quote } from './quote.ts';
 
 /** Lower-cases and drops `-`/`_`, so `cniArgs`, `cni_args` and `CNI-Args` meet. */
 function squash(key: string): string {
@@ -46,4 +49,21 @@ export function suggestKey(
     }
   }
   return best;
+}
+
+/** The fix for a misspelt key: `did you mean "x"?`, or `otherwise` without a hint. */
+export function didYouMean(hint: string | undefined, otherwise?: string): string | undefined {
+  return hint === undefined ? otherwise : `did you mean ${quote(hint)}?`;
+}
+
+/** A DNS-1123 label close to `name` (lower-cased, bad characters turned
+ * into `-`), or undefined when no such label is obvious. */
+export function labelLike(name: string): string | undefined {
+  const candidate = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return candidate !== name && dns1123LabelProblem(candidate) === undefined ? candidate : undefined;
 }

@@ -1,5 +1,6 @@
 // Name rules shared by every validator: Kubernetes object names and Linux
 // interface names. Each returns undefined when valid, else the reason.
+import { utf8Length } from './size.ts';
 
 /** Also used as the `pattern` of schema fields, so the CRD and the code agree. */
 export const DNS1123_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
@@ -30,7 +31,7 @@ export function dns1123SubdomainProblem(name: string): string | undefined {
  * not `.` or `..`, no `/`, `:` or whitespace. */
 export function interfaceNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'must not be empty';
-  const bytes = Buffer.byteLength(name, 'utf8');
+  const bytes = utf8Length(name);
   if (bytes > 15) return `must be at most 15 bytes (IFNAMSIZ - 1), has ${bytes}`;
   if (name === '.' || name === '..') return 'must not be "." or ".."';
   if (/[/:\s]/u.test(name)) return 'must not contain "/", ":" or whitespace';
