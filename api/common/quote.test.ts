@@ -22,7 +22,7 @@ describe('quote', () => {
   });
   it('never puts a raw line break or escape character into a message', () => {
     const hostile = `evil\n${'\u001b'}[2Kfake: error: forged`;
-    expect(quote(hostile)).not.toMatch(/[\n\r\u001b]/);
+    expect(['\n', '\r', '\u001b'].some((c) => quote(hostile).includes(c))).toBe(false);
   });
   it('cuts long values short, by code points', () => {
     const long = 'a'.repeat(300);
