@@ -30,7 +30,7 @@ export function parseJsonText(text: string): JsonParseResult {
 }
 
 /** Parses `text`; on a syntax error records one finding at `field` naming the
- * line and column, and returns `{ok: false}`. `fix` replaces the locator's own. */
+ * line and column, and returns `{ok: false}`. `fix` is offered when the locator has none. */
 export function readJsonText(
   text: string,
   field: string,
@@ -52,164 +52,201 @@ export function readJsonText(
 }
 
 type State = 'value' | 'key' | 'after';
+type Step = { state: State } | { error: JsonSyntaxError } | { done: true };
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 /** The first syntax error in `text`, or undefined when it is valid JSON. */
 export function locateJsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  const n = text.length;
-  const stack: ('{' | '[')[] = [];
-  let i = 0;
+  const scanner = new JsonScanner(text);
   let state: State = 'value';
-  const fail = (at: number, reason: string, fix?: string): JsonSyntaxError => {
+  for (;;) {
+    const step = scanner.step(state);
+    if ('error' in step) return step.error;
+    if ('done' in step) return undefined;
+    state = step.state;
+  }
+}
+
+/** A strict RFC 8259 scanner: one step per value, key or separator, with an
+ * explicit stack of open containers instead of recursion. */
+class JsonScanner {
+  readonly #text: string;
+  readonly #stack: ('{' | '[')[] = [];
+  #i = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  step(state: State): Step {
+    this.#skipWs();
+    if (state === 'value') return this.#value();
+    if (state === 'key') return this.#key();
+    return this.#after();
+  }
+
+  #fail(at: number, reason: string, fix?: string): Step {
+    const text = this.#text;
     let line = 1;
     let lineStart = 0;
-    for (let k = 0; k < at && k < n; k++) {
+    for (let k = 0; k < at && k < text.length; k++) {
       if (text.charCodeAt(k) === 10) {
         line++;
         lineStart = k + 1;
       }
     }
-    return fix === undefined
-      ? { offset: at, line, column: at - lineStart + 1, reason }
-      : { offset: at, line, column: at - lineStart + 1, reason, fix };
-  };
-  const skipWs = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
+    const column = at - lineStart + 1;
+    return {
+      error:
+        fix === undefined
+          ? { offset: at, line, column, reason }
+          : { offset: at, line, column, reason, fix },
+    };
+  }
+
+  #skipWs(): void {
+    const text = this.#text;
+    while (this.#i < text.length) {
+      const c = text.charCodeAt(this.#i);
       if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
-      i++;
+      this.#i++;
     }
-  };
-  const scanString = (): JsonSyntaxError | undefined => {
-    const start = i;
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
+  }
+
+  #value(): Step {
+    const text = this.#text;
+    const i = this.#i;
+    if (i >= text.length)
+      return this.#fail(
+        i,
+        this.#stack.length === 0 && text.length === 0
+          ? 'input is empty'
+          : 'input ends where a value should be',
+      );
+    const c = text[i] as string;
+    if (c === '{' || c === '[') return this.#open(c);
+    if (c === '"') return this.#string() ?? { state: 'after' };
+    if (c === '-' || (c >= '0' && c <= '9')) return this.#number();
+    for (const word of ['true', 'false', 'null'])
+      if (text.startsWith(word, i)) {
+        this.#i += word.length;
+        return { state: 'after' };
+      }
+    if (c === "'") return this.#fail(i, 'single-quoted string', 'JSON strings use double quotes');
+    return this.#fail(i, `unexpected ${describeChar(c)} where a value should be`);
+  }
+
+  #open(c: '{' | '['): Step {
+    this.#stack.push(c);
+    this.#i++;
+    this.#skipWs();
+    if (this.#text[this.#i] !== (c === '{' ? '}' : ']'))
+      return { state: c === '{' ? 'key' : 'value' };
+    this.#i++;
+    this.#stack.pop();
+    return { state: 'after' };
+  }
+
+  #number(): Step {
+    NUMBER.lastIndex = this.#i;
+    const m = NUMBER.exec(this.#text);
+    if (m === null) return this.#fail(this.#i, 'invalid number');
+    this.#i += m[0].length;
+    const next = this.#text[this.#i];
+    if (next !== undefined && /[0-9.eE]/.test(next))
+      return this.#fail(
+        this.#i,
+        'invalid number',
+        'numbers have no leading zeros and need digits after "." and "e"',
+      );
+    return { state: 'after' };
+  }
+
+  /** Scans a string starting at its opening quote; a Step only on error. */
+  #string(): Step | undefined {
+    const text = this.#text;
+    const start = this.#i;
+    this.#i++;
+    while (this.#i < text.length) {
+      const c = text.charCodeAt(this.#i);
       if (c === 0x22) {
-        i++;
+        this.#i++;
         return undefined;
       }
       if (c < 0x20)
-        return fail(
-          i,
+        return this.#fail(
+          this.#i,
           'control character inside a string',
           'write it as an escape such as \\n or \\t',
         );
-      if (c === 0x5c) {
-        const e = text[i + 1];
-        if (e !== undefined && '"\\/bfnrt'.includes(e)) {
-          i += 2;
-        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-          i += 6;
-        } else {
-          return fail(i, 'invalid escape in a string', 'escape a backslash as \\\\');
-        }
+      if (c !== 0x5c) {
+        this.#i++;
         continue;
       }
-      i++;
+      const e = text[this.#i + 1];
+      if (e !== undefined && '"\\/bfnrt'.includes(e)) this.#i += 2;
+      else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(this.#i + 2, this.#i + 6)))
+        this.#i += 6;
+      else return this.#fail(this.#i, 'invalid escape in a string', 'escape a backslash as \\\\');
     }
-    return fail(start, 'string is never closed', 'add the closing double quote');
-  };
-  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+    return this.#fail(start, 'string is never closed', 'add the closing double quote');
+  }
 
-  for (;;) {
-    if (state === 'value') {
-      skipWs();
-      if (i >= n)
-        return fail(
-          n,
-          stack.length === 0 && n === 0 ? 'input is empty' : 'input ends where a value should be',
-        );
-      const c = text[i] as string;
-      if (c === '{' || c === '[') {
-        stack.push(c);
-        i++;
-        skipWs();
-        if (text[i] === (c === '{' ? '}' : ']')) {
-          i++;
-          stack.pop();
-          state = 'after';
-        } else {
-          state = c === '{' ? 'key' : 'value';
-        }
-      } else if (c === '"') {
-        const err = scanString();
-        if (err !== undefined) return err;
-        state = 'after';
-      } else if (c === '-' || (c >= '0' && c <= '9')) {
-        NUMBER.lastIndex = i;
-        const m = NUMBER.exec(text);
-        if (m === null) return fail(i, 'invalid number');
-        i += m[0].length;
-        const next = text[i];
-        if (next !== undefined && /[0-9.eE]/.test(next))
-          return fail(
-            i,
-            'invalid number',
-            'numbers have no leading zeros and need digits after "." and "e"',
-          );
-        state = 'after';
-      } else if (text.startsWith('true', i) || text.startsWith('null', i)) {
-        i += 4;
-        state = 'after';
-      } else if (text.startsWith('false', i)) {
-        i += 5;
-        state = 'after';
-      } else if (c === "'") {
-        return fail(i, 'single-quoted string', 'JSON strings use double quotes');
-      } else {
-        return fail(i, `unexpected ${describeChar(c)} where a value should be`);
-      }
-    } else if (state === 'key') {
-      skipWs();
-      const c = text[i];
-      if (c === '"') {
-        const err = scanString();
-        if (err !== undefined) return err;
-        skipWs();
-        if (text[i] !== ':') return fail(i, 'expected ":" after a property name');
-        i++;
-        state = 'value';
-      } else if (c === '}') {
-        return fail(i, 'trailing comma before "}"', 'remove the last comma');
-      } else if (c === "'") {
-        return fail(i, 'single-quoted property name', 'JSON property names use double quotes');
-      } else if (c === undefined) {
-        return fail(n, 'input ends inside an object', 'add the missing "}"');
-      } else {
-        return fail(i, `expected a double-quoted property name, found ${describeChar(c)}`);
-      }
-    } else {
-      skipWs();
-      const top = stack[stack.length - 1];
-      if (top === undefined) {
-        if (i < n)
-          return fail(
-            i,
+  #key(): Step {
+    const c = this.#text[this.#i];
+    if (c === '"') {
+      const err = this.#string();
+      if (err !== undefined) return err;
+      this.#skipWs();
+      if (this.#text[this.#i] !== ':')
+        return this.#fail(this.#i, 'expected ":" after a property name');
+      this.#i++;
+      return { state: 'value' };
+    }
+    if (c === '}') return this.#fail(this.#i, 'trailing comma before "}"', 'remove the last comma');
+    if (c === "'")
+      return this.#fail(
+        this.#i,
+        'single-quoted property name',
+        'JSON property names use double quotes',
+      );
+    if (c === undefined)
+      return this.#fail(this.#text.length, 'input ends inside an object', 'add the missing "}"');
+    return this.#fail(this.#i, `expected a double-quoted property name, found ${describeChar(c)}`);
+  }
+
+  #after(): Step {
+    const top = this.#stack[this.#stack.length - 1];
+    const c = this.#text[this.#i];
+    if (top === undefined)
+      return c === undefined
+        ? { done: true }
+        : this.#fail(
+            this.#i,
             'unexpected text after the end of the JSON value',
             'remove it, or wrap several values in a list',
           );
-        return undefined;
-      }
-      const close = top === '{' ? '}' : ']';
-      const c = text[i];
-      if (c === undefined)
-        return fail(n, `input ends before the closing "${close}"`, `add the missing "${close}"`);
-      if (c === ',') {
-        i++;
-        if (top === '{') {
-          state = 'key';
-        } else {
-          skipWs();
-          if (text[i] === ']') return fail(i, 'trailing comma before "]"', 'remove the last comma');
-          state = 'value';
-        }
-      } else if (c === close) {
-        i++;
-        stack.pop();
-      } else {
-        return fail(i, `expected "," or "${close}", found ${describeChar(c)}`);
-      }
+    const close = top === '{' ? '}' : ']';
+    if (c === undefined)
+      return this.#fail(
+        this.#text.length,
+        `input ends before the closing "${close}"`,
+        `add the missing "${close}"`,
+      );
+    if (c === close) {
+      this.#i++;
+      this.#stack.pop();
+      return { state: 'after' };
     }
+    if (c !== ',')
+      return this.#fail(this.#i, `expected "," or "${close}", found ${describeChar(c)}`);
+    this.#i++;
+    if (top === '{') return { state: 'key' };
+    this.#skipWs();
+    if (this.#text[this.#i] === ']')
+      return this.#fail(this.#i, 'trailing comma before "]"', 'remove the last comma');
+    return { state: 'value' };
   }
 }
 
