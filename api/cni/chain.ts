@@ -1,5 +1,6 @@
 // Checks the order of plugins in a network: the first plugin creates the pod's
 // interface, later ones work on its result (`prevResult`).
+import { quote } from '../common/quote.ts';
 import { child, error, type Finding } from '../common/findings.ts';
 import { pluginKind } from './plugin-kinds.ts';
 
@@ -35,7 +36,7 @@ export function checkChain(entries: readonly ChainEntry[], inList: boolean, out:
           `${e.type} is a chained plugin: it adjusts the interface a plugin before it created and fails when run ${inList ? 'first' : 'alone'}`,
           inList
             ? `move it after the interface plugin in "plugins"`
-            : `use a list: "plugins": [{"type": "bridge", …}, {"type": "${e.type}", …}]`,
+            : `use a list: "plugins": [{"type": "bridge", …}, {"type": ${quote(e.type)}, …}]`,
         ),
       );
     }

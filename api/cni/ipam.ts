@@ -2,6 +2,7 @@
 // plugins read it (containernetworking/plugins: host-local's RangeSet/Range
 // canonicalization, static's address list, dhcp). Other IPAM types
 // (whereabouts, calico-ipam, …) are accepted unchecked.
+import { quote } from '../common/quote.ts';
 import { child, error, warning, type Finding } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { cidrContainsIp, formatIp, parseCidr, type Cidr, type Family } from '../net/ip.ts';
@@ -14,6 +15,7 @@ import {
   optString,
   pluginTypeProblem,
   type Json,
+  type KeyOf,
 } from './field-readers.ts';
 
 /** What the enclosing plugin offers that can stand in for static IPAM data. */
@@ -53,7 +55,7 @@ export function checkIpam(
   }
   const problem = pluginTypeProblem(type);
   if (problem !== undefined) {
-    out.push(error(child(path, 'type'), `IPAM type "${type}" ${problem}`));
+    out.push(error(child(path, 'type'), `IPAM type ${quote(type)} ${problem}`));
     return undefined;
   }
   switch (type) {
@@ -84,7 +86,7 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
   optString(ipam, 'resolvConf', path, out);
   checkRoutes(ipam.routes, child(path, 'routes'), out);
 
-  const sets: { ranges: EffectiveRange[]; label: string }[] = [];
+  const sets: RangeSet[] = [];
   // The legacy flat form: host-local prepends it to `ranges` as range set 0.
   const flatKeys = ['rangeStart', 'rangeEnd', 'gateway'].filter((k) => ipam[k] !== undefined);
   if (ipam.subnet !== undefined) {
@@ -116,23 +118,32 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
     if (checked !== undefined) sets.push({ ranges: checked, label: `range set ${setPath}` });
   });
 
+  if (ipam.subnet === undefined && flatKeys.length === 0) checkHasRanges(ipam, path, ctx, out);
+  checkSetOverlaps(sets, out);
+}
+
+interface RangeSet {
+  ranges: EffectiveRange[];
+  label: string;
+}
+
+/** Without ranges host-local fails every ADD ("no IP ranges specified"),
+ * unless the runtime passes them through the ipRanges capability. */
+function checkHasRanges(ipam: Json, path: string, ctx: IpamContext, out: Finding[]): void {
   const noRanges =
     ipam.ranges === undefined || (Array.isArray(ipam.ranges) && ipam.ranges.length === 0);
-  if (ipam.subnet === undefined && noRanges && flatKeys.length === 0) {
-    // Without ranges host-local fails every ADD ("no IP ranges specified"),
-    // unless the runtime passes them through the ipRanges capability.
-    if (ctx.capabilities?.ipRanges !== true) {
-      out.push(
-        error(
-          child(path, 'ranges'),
-          'host-local needs at least one range',
-          'add "ranges": [[{"subnet": "10.1.0.0/24"}]] (or the flat "subnet")',
-        ),
-      );
-    }
-  }
+  if (!noRanges || ctx.capabilities?.ipRanges === true) return;
+  out.push(
+    error(
+      child(path, 'ranges'),
+      'host-local needs at least one range',
+      'add "ranges": [[{"subnet": "10.1.0.0/24"}]] (or the flat "subnet")',
+    ),
+  );
+}
 
-  // host-local refuses range sets that overlap each other.
+/** host-local refuses range sets that overlap each other. */
+function checkSetOverlaps(sets: readonly RangeSet[], out: Finding[]): void {
   for (let i = 0; i < sets.length; i++) {
     for (let j = i + 1; j < sets.length; j++) {
       const a = sets[i];
@@ -155,9 +166,10 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
 function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRange[] | undefined {
   if (!Array.isArray(set)) {
     out.push(
-      error(
+      typeError(
         path,
-        `must be an array of ranges (found ${isPlainObject(set) ? 'object' : typeof set})`,
+        'a list of ranges',
+        set,
         isPlainObject(set) ? 'wrap the range in brackets: "ranges": [[{…}]]' : undefined,
       ),
     );
@@ -219,56 +231,11 @@ function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRan
 /** One host-local range (also the legacy flat form, which uses the same keys). */
 function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | undefined {
   const before = out.length;
-  if (r.subnet === undefined) {
-    out.push(
-      error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
-    );
-    return undefined;
-  }
-  // A subnet with host bits is reported, then checked further as its network
-  // so one run shows every problem of the range.
-  const written = typeof r.subnet === 'string' ? parseCidr(r.subnet) : undefined;
-  const subnet =
-    checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ??
-    (written !== undefined ? parseCidr(written.canonical) : undefined);
+  const subnet = checkRangeSubnet(r, path, out);
   if (subnet === undefined) return undefined;
-  const bits = subnet.family === 4 ? 32 : 128;
-  if (subnet.prefix > bits - 2) {
-    out.push(
-      error(
-        child(path, 'subnet'),
-        `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`,
-      ),
-    );
-    return undefined;
-  }
-  const inSubnet = (key: string): bigint | undefined => {
-    const ip = optIp(r, key, path, out);
-    if (ip === undefined) return undefined;
-    if (ip.family !== subnet.family) {
-      out.push(
-        error(
-          child(path, key),
-          `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`,
-        ),
-      );
-      return undefined;
-    }
-    if (!cidrContainsIp(subnet, ip)) {
-      out.push(
-        error(
-          child(path, key),
-          `${ip.text} is not inside subnet ${subnet.canonical}`,
-          `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`,
-        ),
-      );
-      return undefined;
-    }
-    return ip.value;
-  };
-  const startIp = inSubnet('rangeStart');
-  const endIp = inSubnet('rangeEnd');
-  inSubnet('gateway');
+  const startIp = addressIn({ o: r, key: 'rangeStart', base: path }, subnet, out);
+  const endIp = addressIn({ o: r, key: 'rangeEnd', base: path }, subnet, out);
+  addressIn({ o: r, key: 'gateway', base: path }, subnet, out);
   const start = startIp ?? subnet.network + 1n;
   // host-local's default end leaves out the IPv4 broadcast address.
   const end = endIp ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
@@ -286,6 +253,56 @@ function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | und
   }
   if (out.length > before) return undefined;
   return { family: subnet.family, subnet, start, end, path };
+}
+
+/** The range's subnet. One with host bits is reported, then checked further as
+ * its network, so one run shows every problem of the range. */
+function checkRangeSubnet(r: Json, path: string, out: Finding[]): Cidr | undefined {
+  if (r.subnet === undefined) {
+    out.push(
+      error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
+    );
+    return undefined;
+  }
+  const written = typeof r.subnet === 'string' ? parseCidr(r.subnet) : undefined;
+  const subnet =
+    checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ??
+    (written !== undefined ? parseCidr(written.canonical) : undefined);
+  if (subnet === undefined) return undefined;
+  const bits = subnet.family === 4 ? 32 : 128;
+  if (subnet.prefix <= bits - 2) return subnet;
+  out.push(
+    error(
+      child(path, 'subnet'),
+      `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`,
+    ),
+  );
+  return undefined;
+}
+
+/** An optional address of the range (rangeStart, rangeEnd, gateway): inside the subnet. */
+function addressIn(at: KeyOf, subnet: Cidr, out: Finding[]): bigint | undefined {
+  const ip = optIp(at.o, at.key, at.base, out);
+  if (ip === undefined) return undefined;
+  const field = child(at.base, at.key);
+  if (ip.family !== subnet.family) {
+    out.push(
+      error(
+        field,
+        `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`,
+      ),
+    );
+    return undefined;
+  }
+  if (cidrContainsIp(subnet, ip)) return ip.value;
+  out.push(
+    error(
+      field,
+      `${ip.text} is not inside subnet ${subnet.canonical}`,
+      `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`,
+    ),
+  );
+  return undefined;
 }
 
 function rangesOverlap(a: EffectiveRange, b: EffectiveRange): boolean {
@@ -339,7 +356,7 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
     out.push(
       error(
         aPath,
-        `"${a.address}" is not an address with a prefix length`,
+        `${quote(a.address)} is not an address with a prefix length`,
         'write the IP and its prefix length, e.g. 10.1.1.5/24',
       ),
     );

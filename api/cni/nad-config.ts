@@ -228,6 +228,8 @@ function checkName(raw: Json, base: string, nadName: string, out: Finding[]): st
   return v;
 }
 
+const SUPPORTED = SUPPORTED_CNI_VERSIONS.join(', ');
+
 /** Returns the effective cniVersion, or undefined after reporting why there is none. */
 function checkVersion(
   raw: Json,
@@ -236,7 +238,6 @@ function checkVersion(
   out: Finding[],
 ): string | undefined {
   const vPath = child(base, 'cniVersion');
-  const supported = SUPPORTED_CNI_VERSIONS.join(', ');
   let version: string | undefined;
   if (raw.cniVersion !== undefined && raw.cniVersion !== '') {
     if (typeof raw.cniVersion !== 'string') {
@@ -245,40 +246,10 @@ function checkVersion(
     }
     version = raw.cniVersion;
   }
-
   const listed = checkVersionList(raw, base, isList, out);
   if (listed === null) return undefined;
-  if (listed !== undefined) {
-    // libcni: the highest of cniVersions (plus cniVersion) that it implements.
-    const candidates = version !== undefined ? [...listed, version] : [...listed];
-    const usable = candidates.filter(
-      (v) => parseCniVersion(v) !== undefined && compareCniVersions(v, LATEST_CNI_VERSION) <= 0,
-    );
-    usable.sort(compareCniVersions);
-    const chosen = usable[usable.length - 1];
-    if (chosen === undefined) {
-      out.push(
-        error(
-          child(base, 'cniVersions'),
-          `lists no version up to ${LATEST_CNI_VERSION}`,
-          `include one of ${supported}`,
-        ),
-      );
-      return undefined;
-    }
-    if (!isSupportedCniVersion(chosen)) {
-      out.push(
-        error(
-          child(base, 'cniVersions'),
-          `the highest usable version here is ${chosen}, which Plexus does not support`,
-          `include one of ${supported}`,
-        ),
-      );
-      return undefined;
-    }
-    return chosen;
-  }
-
+  if (listed !== undefined)
+    return chooseListedVersion(listed, version, child(base, 'cniVersions'), out);
   if (version === undefined) {
     out.push(
       error(
@@ -289,20 +260,44 @@ function checkVersion(
     );
     return undefined;
   }
-  if (!isSupportedCniVersion(version)) {
-    const short = /^[0-9]+\.[0-9]+$/.test(version) ? `"${version}.0"` : undefined;
-    out.push(
-      error(
-        vPath,
-        `${quote(version)} is not a supported CNI version (supported: ${supported})`,
-        short !== undefined && isSupportedCniVersion(`${version}.0`)
-          ? `write ${short}`
-          : 'use "1.0.0" (every reference plugin here supports it)',
-      ),
-    );
-    return undefined;
-  }
-  return version;
+  if (isSupportedCniVersion(version)) return version;
+  const short = /^[0-9]+\.[0-9]+$/.test(version) ? `"${version}.0"` : undefined;
+  out.push(
+    error(
+      vPath,
+      `${quote(version)} is not a supported CNI version (supported: ${SUPPORTED})`,
+      short !== undefined && isSupportedCniVersion(`${version}.0`)
+        ? `write ${short}`
+        : 'use "1.0.0" (every reference plugin here supports it)',
+    ),
+  );
+  return undefined;
+}
+
+/** libcni: the highest of cniVersions (plus cniVersion) that it implements. */
+function chooseListedVersion(
+  listed: readonly string[],
+  version: string | undefined,
+  field: string,
+  out: Finding[],
+): string | undefined {
+  const candidates = version !== undefined ? [...listed, version] : [...listed];
+  const usable = candidates.filter(
+    (v) => parseCniVersion(v) !== undefined && compareCniVersions(v, LATEST_CNI_VERSION) <= 0,
+  );
+  usable.sort(compareCniVersions);
+  const chosen = usable[usable.length - 1];
+  if (chosen !== undefined && isSupportedCniVersion(chosen)) return chosen;
+  out.push(
+    error(
+      field,
+      chosen === undefined
+        ? `lists no version up to ${LATEST_CNI_VERSION}`
+        : `the highest usable version here is ${chosen}, which Plexus does not support`,
+      `include one of ${SUPPORTED}`,
+    ),
+  );
+  return undefined;
 }
 
 /** `cniVersions`: undefined when absent or empty, null after an error. */

@@ -22,6 +22,7 @@
 //     ipMasq              bool, default false: masquerade the pod's traffic leaving the node
 //     mtu                 veth MTU, default: the MTU of the previous plugin's interface
 //   No `ipam`: the pod keeps the underlay address the previous plugin gave it.
+import { quote } from '../common/quote.ts';
 import { child, error, warning, type Finding } from '../common/findings.ts';
 import { dns1123SubdomainProblem } from '../common/names.ts';
 import { cidrsOverlap } from '../net/ip.ts';
@@ -55,12 +56,12 @@ export function checkPlexusOverlay(
     if (network !== undefined) {
       const problem = dns1123SubdomainProblem(network);
       if (problem !== undefined) {
-        out.push(error(nPath, `"${network}" is not an OverlayNetwork name: ${problem}`));
+        out.push(error(nPath, `${quote(network)} is not an OverlayNetwork name: ${problem}`));
       } else if (overlayNetworks !== undefined && !overlayNetworks.has(network)) {
         out.push(
           error(
             nPath,
-            `OverlayNetwork "${network}" does not exist`,
+            `OverlayNetwork ${quote(network)} does not exist`,
             `create OverlayNetwork ${network} or correct the name`,
           ),
         );

@@ -1,5 +1,6 @@
 // Checks one plugin configuration object: the fields every plugin shares
 // (type, capabilities, runtimeConfig, args, dns, ipam), then its own fields.
+import { quote } from '../common/quote.ts';
 import { child, error, type Finding } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { optObject, pluginTypeProblem, type Json } from './field-readers.ts';
@@ -85,7 +86,7 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
   const type = p.type;
   const problem = pluginTypeProblem(type);
   if (problem !== undefined) {
-    out.push(error(tPath, `plugin type "${type}" ${problem}`));
+    out.push(error(tPath, `plugin type ${quote(type)} ${problem}`));
     return undefined;
   }
   const kind = pluginKind(type);
@@ -104,7 +105,7 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
       error(
         tPath,
         `${type} is an IPAM plugin: it hands out addresses but creates no interface`,
-        `put it inside an interface plugin: {"type": "macvlan", "master": "eth1", "ipam": {"type": "${type}", …}}`,
+        `put it inside an interface plugin: {"type": "macvlan", "master": "eth1", "ipam": {"type": ${quote(type)}, …}}`,
       ),
     );
     return undefined;

@@ -17,13 +17,17 @@ function readList(
   if (Array.isArray(value)) {
     if (value.length === 0)
       at.out.push(
-        warning(fieldOf(at), 'is empty and has no effect', `remove "${at.written}" or ${example}`),
+        warning(
+          fieldOf(at),
+          'is empty and has no effect',
+          `remove ${quote(at.written)} or ${example}`,
+        ),
       );
     return value;
   }
   const fix =
     typeof value === 'string'
-      ? `write a list: "${at.written}": [${quote(value)}]`
+      ? `write a list: ${quote(at.written)}: [${quote(value)}]`
       : `write a list such as ${what === 'IP addresses' ? '["10.1.1.5/24"]' : '["10.1.1.1"]'}`;
   at.out.push(typeError(fieldOf(at), `a list of ${what}`, value, fix));
   return undefined;

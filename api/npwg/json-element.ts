@@ -117,7 +117,9 @@ function readElementKey(
   at: KeyPlace,
 ): void {
   if (value === null && key !== 'name') {
-    at.out.push(warning(fieldOf(at), 'is null and treated as absent', `remove "${at.written}"`));
+    at.out.push(
+      warning(fieldOf(at), 'is null and treated as absent', `remove ${quote(at.written)}`),
+    );
     return;
   }
   READERS[key](value, el, at);
