@@ -188,44 +188,47 @@ function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRan
   const ranges: EffectiveRange[] = [];
   let ok = true;
   set.forEach((r, i) => {
-    const rPath = child(path, i);
-    if (!isPlainObject(r)) {
-      out.push(typeError(rPath, 'an object', r));
-      ok = false;
-      return;
-    }
-    const eff = checkRange(r, rPath, out);
-    if (eff === undefined) {
-      ok = false;
-      return;
-    }
-    const first = ranges[0];
-    if (first !== undefined && first.family !== eff.family) {
-      out.push(
-        error(
-          child(rPath, 'subnet'),
-          `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`,
-          'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]',
-        ),
-      );
-      ok = false;
-      return;
-    }
-    const clash = ranges.find((other) => rangesOverlap(other, eff));
-    if (clash !== undefined) {
-      out.push(
-        error(
-          child(rPath, 'subnet'),
-          `overlaps the range at ${clash.path}`,
-          'ranges in one set must not share addresses',
-        ),
-      );
-      ok = false;
-      return;
-    }
-    ranges.push(eff);
+    const eff = rangeOfSet(r, child(path, i), ranges, out);
+    if (eff === undefined) ok = false;
+    else ranges.push(eff);
   });
   return ok ? ranges : undefined;
+}
+
+/** One range of a set: readable, of the set's family, and apart from the ranges before it. */
+function rangeOfSet(
+  r: unknown,
+  rPath: string,
+  before: readonly EffectiveRange[],
+  out: Finding[],
+): EffectiveRange | undefined {
+  if (!isPlainObject(r)) {
+    out.push(typeError(rPath, 'an object', r));
+    return undefined;
+  }
+  const eff = checkRange(r, rPath, out);
+  if (eff === undefined) return undefined;
+  const first = before[0];
+  if (first !== undefined && first.family !== eff.family) {
+    out.push(
+      error(
+        child(rPath, 'subnet'),
+        `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`,
+        'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]',
+      ),
+    );
+    return undefined;
+  }
+  const clash = before.find((other) => rangesOverlap(other, eff));
+  if (clash === undefined) return eff;
+  out.push(
+    error(
+      child(rPath, 'subnet'),
+      `overlaps the range at ${clash.path}`,
+      'ranges in one set must not share addresses',
+    ),
+  );
+  return undefined;
 }
 
 /** One host-local range (also the legacy flat form, which uses the same keys). */
@@ -378,6 +381,11 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
       ),
     );
   }
+  checkStaticGateway(a, path, cidr, out);
+}
+
+/** The address's optional gateway: same family, inside the address's subnet. */
+function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: Finding[]): void {
   const gw = optIp(a, 'gateway', path, out);
   if (gw === undefined) return;
   if (gw.family !== cidr.family) {

@@ -164,12 +164,18 @@ const hostDevice: FieldCheck = (p, path, out) => {
       ),
     );
   }
-  // Multus passes an SR-IOV device in runtimeConfig.deviceID (capability deviceID).
+  checkDeviceSelectors(p, selectors, path, out);
+};
+
+/** host-device moves exactly one device: named by one selector, or by Multus'
+ * runtimeConfig.deviceID (capability deviceID) for SR-IOV. */
+function checkDeviceSelectors(p: Json, selectors: string[], path: string, out: Finding[]): void {
   const runtimeConfig = isPlainObject(p.runtimeConfig) ? p.runtimeConfig : undefined;
   const fromRuntime =
     (isPlainObject(p.capabilities) && p.capabilities.deviceID === true) ||
     typeof runtimeConfig?.deviceID === 'string';
-  if (selectors.length === 0 && !fromRuntime) {
+  const keepOne = 'keep exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"';
+  if (selectors.length === 0 && !fromRuntime)
     out.push(
       error(
         path,
@@ -177,16 +183,15 @@ const hostDevice: FieldCheck = (p, path, out) => {
         'set exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"',
       ),
     );
-  } else if (selectors.length > 1) {
+  else if (selectors.length > 1)
     out.push(
       error(
         child(path, selectors[1] as string),
         `${selectors.join(' and ')} are ${selectors.length === 2 ? 'both' : 'all'} set; host-device uses only the first it finds (${selectors[0]})`,
-        'keep exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"',
+        keepOne,
       ),
     );
-  }
-};
+}
 
 const ptp: FieldCheck = (p, path, out) => {
   optBool(p, 'ipMasq', path, out);

@@ -186,7 +186,53 @@ function readBackend(
   field: string,
   findings: Finding[],
 ): ParsedFlannelConfig['backend'] | undefined {
-  const raw = top.get('Backend');
+  const be = readBackendKeys(top.get('Backend'), field, findings);
+  if (be === undefined) return undefined;
+  const f = (k: string): string => child(field, k);
+  const type = be.get('Type');
+  // flannel looks backends up by lower-cased name.
+  if (typeof type !== 'string' || type.toLowerCase() !== 'vxlan')
+    findings.push(
+      error(
+        f('Type'),
+        `${quoteValue(type ?? '')} is not supported; Plexus speaks vxlan only`,
+        'use "Type": "vxlan"',
+      ),
+    );
+  const vniRange = { min: 1, max: VNI_MAX, fallback: FLANNEL_DEFAULT_VNI };
+  const vni = readFlannelInt(be.get('VNI'), f('VNI'), vniRange, findings);
+  const port = readFlannelInt(
+    be.get('Port'),
+    f('Port'),
+    { min: 0, max: PORT_MAX, fallback: 0 },
+    findings,
+  );
+  const gbp = readBool(be.get('GBP'), f('GBP'), false, findings);
+  const learning = readBool(be.get('Learning'), f('Learning'), false, findings);
+  const directRouting = readBool(be.get('DirectRouting'), f('DirectRouting'), false, findings);
+  if (gbp === true)
+    findings.push(
+      warning(
+        f('GBP'),
+        'Plexus creates its VXLAN devices without Group Based Policy, so its nodes cannot exchange traffic with GBP flanneld nodes',
+        'set "GBP": false',
+      ),
+    );
+  if (learning === true)
+    findings.push(warning(f('Learning'), 'Plexus programs FDB entries statically and ignores it'));
+  if (vni === undefined || port === undefined) return undefined;
+  if (gbp === undefined || learning === undefined || directRouting === undefined) return undefined;
+  // Port 0: flannel leaves the port to the kernel, whose default is 8472.
+  const effectivePort = port === 0 ? DEFAULT_VXLAN_PORT : port;
+  return { type: 'vxlan', vni, port: effectivePort, directRouting, gbp, learning };
+}
+
+/** The Backend object's keys as flannel folds them, or undefined after a finding. */
+function readBackendKeys(
+  raw: unknown,
+  field: string,
+  findings: Finding[],
+): Map<string, unknown> | undefined {
   if (raw === undefined) {
     findings.push(
       error(
@@ -203,62 +249,7 @@ function readBackend(
     );
     return undefined;
   }
-  const be = foldKeys(raw, BACKEND_KEYS, field, findings);
-  const f = (k: string): string => child(field, k);
-  const type = be.get('Type');
-  // flannel looks backends up by lower-cased name.
-  if (typeof type !== 'string' || type.toLowerCase() !== 'vxlan') {
-    findings.push(
-      error(
-        f('Type'),
-        `${quoteValue(type ?? '')} is not supported; Plexus speaks vxlan only`,
-        'use "Type": "vxlan"',
-      ),
-    );
-  }
-  const vni = readFlannelInt(
-    be.get('VNI'),
-    f('VNI'),
-    { min: 1, max: VNI_MAX, fallback: FLANNEL_DEFAULT_VNI },
-    findings,
-  );
-  const port = readFlannelInt(
-    be.get('Port'),
-    f('Port'),
-    { min: 0, max: PORT_MAX, fallback: 0 },
-    findings,
-  );
-  const gbp = readBool(be.get('GBP'), f('GBP'), false, findings);
-  const learning = readBool(be.get('Learning'), f('Learning'), false, findings);
-  const directRouting = readBool(be.get('DirectRouting'), f('DirectRouting'), false, findings);
-  if (gbp === true) {
-    findings.push(
-      warning(
-        f('GBP'),
-        'Plexus creates its VXLAN devices without Group Based Policy, so its nodes cannot exchange traffic with GBP flanneld nodes',
-        'set "GBP": false',
-      ),
-    );
-  }
-  if (learning === true)
-    findings.push(warning(f('Learning'), 'Plexus programs FDB entries statically and ignores it'));
-  if (
-    vni === undefined ||
-    port === undefined ||
-    gbp === undefined ||
-    learning === undefined ||
-    directRouting === undefined
-  )
-    return undefined;
-  // Port 0: flannel leaves the port to the kernel, whose default is 8472.
-  return {
-    type: 'vxlan',
-    vni,
-    port: port === 0 ? DEFAULT_VXLAN_PORT : port,
-    directRouting,
-    gbp,
-    learning,
-  };
+  return foldKeys(raw, BACKEND_KEYS, field, findings);
 }
 
 /** Go's encoding/json: keys match struct fields case-insensitively and the

@@ -133,7 +133,19 @@ function checkRequirement(req: unknown, field: string, findings: Finding[]): Req
     return value;
   }
   const list: unknown[] = values ?? [];
-  if ((operator === 'In' || operator === 'NotIn') && list.length === 0) {
+  const strings = checkRequirementValues(list, operator, vf, findings);
+  if (values !== undefined) value.values = strings;
+  return value;
+}
+
+/** In/NotIn need values, Exists/DoesNotExist take none; each value is a label value. */
+function checkRequirementValues(
+  list: readonly unknown[],
+  operator: string,
+  vf: string,
+  findings: Finding[],
+): string[] {
+  if ((operator === 'In' || operator === 'NotIn') && list.length === 0)
     findings.push(
       error(
         vf,
@@ -141,12 +153,10 @@ function checkRequirement(req: unknown, field: string, findings: Finding[]): Req
         `list the values, or use ${operator === 'In' ? 'Exists' : 'DoesNotExist'}`,
       ),
     );
-  }
-  if ((operator === 'Exists' || operator === 'DoesNotExist') && list.length > 0) {
+  if ((operator === 'Exists' || operator === 'DoesNotExist') && list.length > 0)
     findings.push(
       error(vf, `must be empty for operator ${operator}`, 'remove values, or use In/NotIn'),
     );
-  }
   const strings: string[] = [];
   list.forEach((v, i) => {
     if (typeof v !== 'string') {
@@ -157,6 +167,5 @@ function checkRequirement(req: unknown, field: string, findings: Finding[]): Req
     const p = labelValueProblem(v);
     if (p !== undefined) findings.push(error(child(vf, i), `label value ${quote(v)} ${p}`));
   });
-  if (values !== undefined) value.values = strings;
-  return value;
+  return strings;
 }
