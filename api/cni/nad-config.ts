@@ -49,7 +49,7 @@ const CONFIG_SIZE_LIMIT: SizeLimit = {
 };
 
 /** CNI's network name rule (libcni's ValidateNetworkName). */
-export const CNI_NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const CNI_NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export interface NadConfigOptions {
   /** The NAD's metadata.name, injected when the config has no name. */

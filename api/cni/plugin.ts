@@ -13,7 +13,7 @@ import { checkReferencePluginFields } from './reference-plugins.ts';
  * read them), with its `type` known to be a usable string. */
 export type PluginConf = Record<string, unknown> & { type: string };
 
-export interface PluginCheckOptions {
+interface PluginCheckOptions {
   /** Names of existing OverlayNetworks; undefined skips the existence check. */
   overlayNetworks?: ReadonlySet<string> | undefined;
 }

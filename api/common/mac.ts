@@ -7,7 +7,7 @@ import { quote } from './quote.ts';
 // IP-over-InfiniBand hardware addresses are 20 bytes (NPWG spec §4.1.2.1.4).
 const IPOIB_HWADDR = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){19}$/;
 
-export interface MacRuleOptions {
+interface MacRuleOptions {
   /** Accept a 20-byte IPoIB address too (the NPWG selection element does). */
   allowInfiniband?: boolean;
 }

@@ -15,7 +15,7 @@ import {
 } from './types.ts';
 import type { ResolvedAttachment } from './types.ts';
 
-export const DEFAULT_NETWORK_FIELD = child('metadata.annotations', DEFAULT_NETWORK_ANNOTATION);
+const DEFAULT_NETWORK_FIELD = child('metadata.annotations', DEFAULT_NETWORK_ANNOTATION);
 
 export interface DefaultNetworkOptions {
   podNamespace: string;

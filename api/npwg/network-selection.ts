@@ -19,7 +19,7 @@ import {
 } from './types.ts';
 import type { NetworkSelectionElement, ResolvedAttachment } from './types.ts';
 
-export const NETWORKS_FIELD = child('metadata.annotations', NETWORKS_ANNOTATION);
+const NETWORKS_FIELD = child('metadata.annotations', NETWORKS_ANNOTATION);
 
 export interface NetworkSelectionOptions {
   /** Namespace of the pod: where NADs named without a namespace live. */
@@ -38,7 +38,7 @@ export interface NetworkSelectionResult {
 }
 
 /** An element as read, before defaults are applied. */
-export interface ReadElement {
+interface ReadElement {
   element: NetworkSelectionElement;
   /** 0-based position in the annotation (also for elements that failed to read). */
   index: number;
@@ -96,7 +96,7 @@ export function resolve(
   };
 }
 
-export interface ReadSelection {
+interface ReadSelection {
   /** The elements that could be read. */
   elements: ReadElement[];
   /** How many elements the value lists, readable or not. */

@@ -9,7 +9,7 @@ import { formatIp, type Cidr, type IpAddress } from '../net/ip.ts';
 import { MAX_SUBNET_LEN } from '../resources/overlay-network.ts';
 
 /** flannel: "Minimum useful network prefix is /28" (four /30 subnets, the first unused). */
-export const MAX_NETWORK_PREFIX = 28;
+const MAX_NETWORK_PREFIX = 28;
 
 /** flannel's default SubnetLen: a /24 per node when the network is /22 or
  * larger, otherwise a quarter of the network. */
@@ -38,7 +38,7 @@ export interface SubnetInput {
 }
 
 /** Field paths to report against, e.g. `spec.subnetLen` or `config.SubnetLen`. */
-export interface SubnetFields {
+interface SubnetFields {
   network: string;
   subnetLen: string;
   subnetMin: string;

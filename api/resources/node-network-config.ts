@@ -12,7 +12,7 @@ export const NODE_NETWORK_CONFIG_PLURAL = 'nodenetworkconfigs';
 export const NODE_NETWORK_CONFIG_SINGULAR = 'nodenetworkconfig';
 export const NODE_NETWORK_CONFIG_SHORT_NAMES = ['nnc'];
 
-export const NodeOverlaySchema = Type.Object(
+const NodeOverlaySchema = Type.Object(
   {
     name: Type.String({
       description: 'Name of the OverlayNetwork this entry applies.',
@@ -72,7 +72,7 @@ export const NodeOverlaySchema = Type.Object(
   },
 );
 
-export const NodeNetworkConfigSpecSchema = Type.Object(
+const NodeNetworkConfigSpecSchema = Type.Object(
   {
     cniConfig: Type.String({
       description:
@@ -91,7 +91,7 @@ export const NodeNetworkConfigSpecSchema = Type.Object(
   { description: 'Desired network state of one node, written by the operator only.' },
 );
 
-export const NodeOverlayStatusSchema = Type.Object(
+const NodeOverlayStatusSchema = Type.Object(
   {
     name: Type.String({ description: 'Name of the OverlayNetwork.', maxLength: 253 }),
     subnet: Type.String({ description: 'The subnet the data plane was built for.', maxLength: 18 }),
@@ -103,7 +103,7 @@ export const NodeOverlayStatusSchema = Type.Object(
   { description: 'The state of one overlay on this node as the agent applied it.' },
 );
 
-export const NodeNetworkConfigStatusSchema = Type.Object(
+const NodeNetworkConfigStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
       Type.Integer({

@@ -48,7 +48,7 @@ export const ETCD_PREFIX_MAX_LENGTH = 256;
 export const MAX_ATTACHMENT_NAMESPACES = 256;
 
 /** A CEL validation rule as the CRD's x-kubernetes-validations holds it. */
-export interface CelRule {
+interface CelRule {
   rule: string;
   message: string;
   fieldPath?: string;
@@ -295,7 +295,7 @@ export const OverlayNetworkSpecSchema = Type.Object(
   },
 );
 
-export const OverlayNetworkStatusSchema = Type.Object(
+const OverlayNetworkStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
       Type.Integer({
@@ -398,7 +398,6 @@ export const OverlayNetworkSchema = Type.Object(
 export type OverlayNetworkSpec = Static<typeof OverlayNetworkSpecSchema>;
 export type OverlayNetworkStatus = Static<typeof OverlayNetworkStatusSchema>;
 export type OverlayBackend = Static<typeof OverlayBackendSchema>;
-export type OverlayAttachment = Static<typeof OverlayAttachmentSchema>;
 /** The schema's type, with the metadata the code reads (the schema leaves metadata to the API server). */
 export type OverlayNetwork = Omit<Static<typeof OverlayNetworkSchema>, 'metadata'> & {
   metadata: ObjectMeta & { name: string; creationTimestamp?: string };

@@ -14,7 +14,7 @@ function pretty(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
-export const MACVLAN_HOST_LOCAL: CniConfigExample = {
+const MACVLAN_HOST_LOCAL: CniConfigExample = {
   nadName: 'macvlan-conf',
   description:
     'macvlan on the node uplink eth1, addresses from a host-local range on the underlay subnet',
@@ -41,7 +41,7 @@ export const MACVLAN_HOST_LOCAL: CniConfigExample = {
   }),
 };
 
-export const IPVLAN_STATIC: CniConfigExample = {
+const IPVLAN_STATIC: CniConfigExample = {
   nadName: 'ipvlan-static',
   description: 'ipvlan (L2) with a fixed address, gateway, route and DNS from static IPAM',
   config: pretty({
@@ -59,7 +59,7 @@ export const IPVLAN_STATIC: CniConfigExample = {
   }),
 };
 
-export const BRIDGE_PORTMAP: CniConfigExample = {
+const BRIDGE_PORTMAP: CniConfigExample = {
   nadName: 'bridge-net',
   description:
     'a node-local bridge network with NAT to the outside and hostPort support (bridge + portmap chain)',
@@ -84,7 +84,7 @@ export const BRIDGE_PORTMAP: CniConfigExample = {
   }),
 };
 
-export const MACVLAN_VETH_TO_HOST: CniConfigExample = {
+const MACVLAN_VETH_TO_HOST: CniConfigExample = {
   nadName: 'underlay',
   description:
     'an underlay macvlan interface that can still reach Service IPs, through a veth-to-host link to the node (seed 004)',
@@ -116,7 +116,7 @@ export const MACVLAN_VETH_TO_HOST: CniConfigExample = {
   }),
 };
 
-export const PLEXUS_OVERLAY: CniConfigExample = {
+const PLEXUS_OVERLAY: CniConfigExample = {
   nadName: 'blue',
   description: 'an attachment to the OverlayNetwork "blue" (what the operator generates)',
   config: JSON.stringify({

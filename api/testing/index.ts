@@ -7,4 +7,4 @@ export { CNI_CONFIG_EXAMPLES } from './cni-examples.ts';
 export type { CniConfigExample } from './cni-examples.ts';
 // Builders for NAD config checks and OverlayNetwork objects in tests.
 export { single, list, errorFields, warningFields, HOST_LOCAL } from './nad-config.ts';
-export { overlay, resolved, resolvedOverlay } from './overlay.ts';
+export { overlay, resolved } from './overlay.ts';

@@ -24,11 +24,3 @@ export function resolved(on: unknown): ResolvedOverlay {
     throw new Error(`not a valid OverlayNetwork: ${JSON.stringify(r.findings)}`);
   return r.value;
 }
-
-/** `overlay(name, spec)` resolved. */
-export function resolvedOverlay(
-  name: string,
-  spec: Partial<OverlayNetworkSpec> = {},
-): ResolvedOverlay {
-  return resolved(overlay(name, spec));
-}

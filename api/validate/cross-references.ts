@@ -10,7 +10,7 @@ import { overlayNetworkValidator } from '../overlay/validator.ts';
 import type { CheckedObject } from './object-checks.ts';
 
 /** What the set defines. */
-export interface SetIndex {
+interface SetIndex {
   /** `namespace/name` of every NAD. */
   nads: ReadonlySet<string>;
   /** Names of every OverlayNetwork, valid or not. */

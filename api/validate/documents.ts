@@ -20,7 +20,7 @@ export interface ManifestDocument {
   parseError?: string;
 }
 
-export type ObjectClass = 'pod' | 'nad' | 'overlay';
+type ObjectClass = 'pod' | 'nad' | 'overlay';
 
 /** One object to check, in the order of the files (List items expanded). */
 export interface ManifestObject {
