@@ -249,7 +249,7 @@ const bandwidth: FieldCheck = (p, path, out) => {
   let invalid = false;
   for (const key of BANDWIDTH_KEYS) {
     if (p[key] === undefined) continue;
-    const n = readBandwidthNumber(p[key], key, child(path, key), out);
+    const n = readBandwidthNumber(p[key], key, (k) => child(path, k), out);
     if (n === undefined) invalid = true;
     else limits[key] = n;
   }

@@ -21,14 +21,16 @@ export function isBandwidthKey(key: string): key is BandwidthKey {
   return (BANDWIDTH_KEYS as readonly string[]).includes(key);
 }
 
-/** One rate or burst: a whole non-negative number, or undefined after a finding. */
+/** One rate or burst: a whole non-negative number, or undefined after a finding at `fieldOf(key)`. */
 export function readBandwidthNumber(
   v: unknown,
   key: BandwidthKey,
-  field: string,
+  fieldOf: (key: BandwidthKey) => string,
   out: Sink,
 ): number | undefined {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  // The path is built only here: on valid input this runs per key per pod.
+  const field = fieldOf(key);
   const fix = key.endsWith('Rate')
     ? 'give the rate in bits per second, e.g. 100000000 for 100 Mbit/s'
     : 'give the burst in bits';

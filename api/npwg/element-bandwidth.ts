@@ -36,7 +36,7 @@ export function readBandwidth(value: unknown, at: KeyPlace): BandwidthLimits | u
       );
       continue;
     }
-    const n = readBandwidthNumber(value[key], key, fieldOf(at, key), at.out);
+    const n = readBandwidthNumber(value[key], key, (k) => fieldOf(at, k), at.out);
     if (n !== undefined) limits[key] = n;
   }
   if (!checkBandwidthLimits(limits, (key) => fieldOf(at, key), at.out))

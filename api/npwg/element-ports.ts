@@ -57,11 +57,10 @@ function readPortMapping(item: unknown, at: KeyPlace, j: number): PortMapping | 
 }
 
 function readProtocol(v: unknown, mapping: PortMapping, at: KeyPlace, j: number): void {
-  const field = fieldOf(at, j, 'protocol');
-  if (typeof v !== 'string') at.out.push(typeError(field, 'a string', v));
+  if (typeof v !== 'string') at.out.push(typeError(fieldOf(at, j, 'protocol'), 'a string', v));
   else if (!PROTOCOLS.has(v.toLowerCase()))
     at.out.push({
-      field,
+      field: fieldOf(at, j, 'protocol'),
       message: `${quote(v)} is not a protocol portmap supports`,
       fix: 'use "tcp", "udp" or "sctp"',
       severity: 'error',
@@ -70,12 +69,11 @@ function readProtocol(v: unknown, mapping: PortMapping, at: KeyPlace, j: number)
 }
 
 function readHostIp(v: unknown, mapping: PortMapping, at: KeyPlace, j: number): void {
-  const field = fieldOf(at, j, 'hostIP');
-  if (typeof v !== 'string') at.out.push(typeError(field, 'a string', v));
+  if (typeof v !== 'string') at.out.push(typeError(fieldOf(at, j, 'hostIP'), 'a string', v));
   else if (v === '') return;
   else if (parseIp(v) === undefined)
     at.out.push({
-      field,
+      field: fieldOf(at, j, 'hostIP'),
       message: `${quote(v)} is not an IP address`,
       fix: 'write a host address, or leave "hostIP" out to listen on all',
       severity: 'error',
@@ -90,10 +88,9 @@ function readPort(
   j: number,
 ): number | undefined {
   const v = item[key];
-  const field = fieldOf(at, j, key);
   if (v === undefined) {
     at.out.push({
-      field,
+      field: fieldOf(at, j, key),
       message: 'is required (the portmap plugin needs both ports)',
       fix: `add "${key}": <1-65535>`,
       severity: 'error',
@@ -101,12 +98,12 @@ function readPort(
     return undefined;
   }
   if (typeof v !== 'number') {
-    at.out.push(typeError(field, 'a port number', v));
+    at.out.push(typeError(fieldOf(at, j, key), 'a port number', v));
     return undefined;
   }
   if (!Number.isInteger(v) || v < 1 || v > 65535) {
     at.out.push({
-      field,
+      field: fieldOf(at, j, key),
       message: `${v} is not a port number`,
       fix: 'use an integer from 1 to 65535',
       severity: 'error',

@@ -150,6 +150,8 @@ export function readJsonElement(
   const el: NetworkSelectionElement = { name: '' };
   let sawName = false;
   let deprecatedInterface: unknown;
+  // One place per element, re-pointed at each key: this loop runs per key per pod.
+  const at: KeyPlace = { path, written: '', out };
   for (const key in raw) {
     const value = raw[key];
     if (key === DEPRECATED_INTERFACE_KEY) {
@@ -161,7 +163,8 @@ export function readJsonElement(
       : unknownElementKey(raw, key, path, out);
     if (canon === undefined) continue;
     if (canon === 'name') sawName = true;
-    readElementKey(canon, value, el, { path, written: key, out });
+    at.written = key;
+    readElementKey(canon, value, el, at);
   }
   if (!sawName)
     out.push(

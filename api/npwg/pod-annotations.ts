@@ -96,8 +96,9 @@ export function checkPodNetworkAnnotations(
     out,
   );
   const findings = out.close(basePath);
-  const references = referencesOf(defaultEntry, entries, basePath);
-  if (hasErrors(findings)) return { findings, references };
+  const clean = !hasErrors(findings);
+  const references = referencesOf(defaultEntry, entries, basePath, clean);
+  if (!clean) return { findings, references };
   const attachments: ResolvedAttachment[] = new Array<ResolvedAttachment>(entries.length);
   for (let i = 0; i < entries.length; i++)
     attachments[i] = (entries[i] as AttachmentEntry).attachment;
@@ -157,22 +158,29 @@ function readNetworksAnnotation(
   return readNetworkSelection(value, podNamespace, field, out);
 }
 
-/** The NADs named by elements whose name and namespace are usable. */
+/** The NADs named by elements whose name and namespace are usable; `clean`
+ * says the checks found no error, so every name is (no need to test again). */
 function referencesOf(
   defaultEntry: AttachmentEntry | undefined,
   entries: readonly AttachmentEntry[],
   basePath: string,
+  clean: boolean,
 ): NadReference[] {
   const refs: NadReference[] = [];
   const add = (a: ResolvedAttachment, field: string, annotation: NadReference['annotation']) => {
-    if (dns1123LabelProblem(a.name) !== undefined) return;
-    if (dns1123LabelProblem(a.namespace) !== undefined) return;
+    if (!clean && !usableNames(a)) return;
     refs.push({ namespace: a.namespace, name: a.name, field, annotation });
   };
   if (defaultEntry !== undefined)
     add(defaultEntry.attachment, child(basePath, DEFAULT_NETWORK_ANNOTATION), 'default-network');
   for (const e of entries) add(e.attachment, e.field, 'networks');
   return refs;
+}
+
+function usableNames(a: ResolvedAttachment): boolean {
+  return (
+    dns1123LabelProblem(a.name) === undefined && dns1123LabelProblem(a.namespace) === undefined
+  );
 }
 
 /** Warns about keys that look like a misspelt network annotation, which
