@@ -5,6 +5,7 @@ import { child, error, warning } from '../common/findings.ts';
 import type { FindingSink } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
 import { checkInterfaceName, checkNadName, checkNamespace } from './element-names.ts';
+import type { KeyPlace } from './element-place.ts';
 import type { NetworkSelectionElement } from './types.ts';
 
 /** The element an item names, or undefined when its shape is wrong.
@@ -23,7 +24,7 @@ export function readCommaItem(
     return undefined;
   }
   const el: NetworkSelectionElement = { name: '' };
-  if (slash >= 0) readNamespacePart(text.slice(0, slash).trim(), el, path, out);
+  if (slash >= 0) readPart(text.slice(0, slash).trim(), NAMESPACE_PART, el, { path, out });
   const name = text.slice(slash + 1, at >= 0 ? at : text.length).trim();
   el.name = name;
   if (name === '')
@@ -35,7 +36,7 @@ export function readCommaItem(
       ),
     );
   else checkNadName(name, { path, written: 'name', out });
-  if (at >= 0) readInterfacePart(text.slice(at + 1).trim(), el, path, out);
+  if (at >= 0) readPart(text.slice(at + 1).trim(), INTERFACE_PART, el, { path, out });
   return el;
 }
 
@@ -58,42 +59,38 @@ function commaShapeProblem(text: string, slash: number, at: number): [string, st
   return undefined;
 }
 
-function readNamespacePart(
-  ns: string,
-  el: NetworkSelectionElement,
-  path: string,
-  out: FindingSink,
-): void {
-  if (ns === '') {
-    out.push(
-      warning(
-        child(path, 'namespace'),
-        'is empty before "/"; the pod\'s namespace is used',
-        'drop the leading "/"',
-      ),
-    );
-    return;
-  }
-  el.namespace = ns;
-  checkNamespace(ns, { path, written: 'namespace', out });
+/** The part before "/" or after "@": when empty the default applies (with a
+ * warning), otherwise it is stored and checked. */
+interface CommaPart {
+  key: 'namespace' | 'interface';
+  empty: [message: string, fix: string];
+  check: (value: string, at: KeyPlace) => void;
 }
 
-function readInterfacePart(
-  ifname: string,
+const NAMESPACE_PART: CommaPart = {
+  key: 'namespace',
+  empty: ['is empty before "/"; the pod\'s namespace is used', 'drop the leading "/"'],
+  check: checkNamespace,
+};
+const INTERFACE_PART: CommaPart = {
+  key: 'interface',
+  empty: [
+    'is empty after "@"; a name will be generated',
+    'drop the trailing "@" or name the interface',
+  ],
+  check: checkInterfaceName,
+};
+
+function readPart(
+  text: string,
+  part: CommaPart,
   el: NetworkSelectionElement,
-  path: string,
-  out: FindingSink,
+  at: { path: string; out: FindingSink },
 ): void {
-  if (ifname === '') {
-    out.push(
-      warning(
-        child(path, 'interface'),
-        'is empty after "@"; a name will be generated',
-        'drop the trailing "@" or name the interface',
-      ),
-    );
+  if (text === '') {
+    at.out.push(warning(child(at.path, part.key), part.empty[0], part.empty[1]));
     return;
   }
-  el.interface = ifname;
-  checkInterfaceName(ifname, { path, written: 'interface', out });
+  el[part.key] = text;
+  part.check(text, { path: at.path, written: part.key, out: at.out });
 }

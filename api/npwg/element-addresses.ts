@@ -33,11 +33,14 @@ function readList(
   return undefined;
 }
 
-export function readIps(value: unknown, at: KeyPlace): string[] | undefined {
-  const list = readList(value, at, 'IP addresses', 'list at least one address');
-  if (list === undefined) return undefined;
+/** The string items of `list`, each handed to `each` with its position; other
+ * items get a type error. */
+function stringItems(
+  list: readonly unknown[],
+  at: KeyPlace,
+  each: (item: string, j: number) => void,
+): string[] {
   const out: string[] = [];
-  let seen: Set<string> | undefined;
   for (let j = 0; j < list.length; j++) {
     const item: unknown = list[j];
     if (typeof item !== 'string') {
@@ -45,6 +48,16 @@ export function readIps(value: unknown, at: KeyPlace): string[] | undefined {
       continue;
     }
     out.push(item);
+    each(item, j);
+  }
+  return out;
+}
+
+export function readIps(value: unknown, at: KeyPlace): string[] | undefined {
+  const list = readList(value, at, 'IP addresses', 'list at least one address');
+  if (list === undefined) return undefined;
+  let seen: Set<string> | undefined;
+  return stringItems(list, at, (item, j) => {
     const addr = parseAddressMaybePrefixed(item);
     if (addr === undefined) {
       keyError(
@@ -53,49 +66,36 @@ export function readIps(value: unknown, at: KeyPlace): string[] | undefined {
         'write e.g. "10.1.1.5/24" or "fd00::5/64"',
         j,
       );
-      continue;
+      return;
     }
-    if (list.length > 1) {
-      seen ??= new Set();
-      const key = `${addr.family}:${addr.value}`;
-      if (seen.has(key))
-        keyError(at, `address ${quote(addr.text)} is listed twice`, 'remove the duplicate', j);
-      seen.add(key);
-    }
-  }
-  return out;
+    if (list.length === 1) return;
+    seen ??= new Set();
+    const key = `${addr.family}:${addr.value}`;
+    if (seen.has(key))
+      keyError(at, `address ${quote(addr.text)} is listed twice`, 'remove the duplicate', j);
+    seen.add(key);
+  });
 }
 
 export function readGateways(value: unknown, at: KeyPlace): string[] | undefined {
   const list = readList(value, at, 'gateway IP addresses', 'give the gateway address');
   if (list === undefined) return undefined;
-  const out: string[] = [];
-  let v4 = false;
-  let v6 = false;
-  for (let j = 0; j < list.length; j++) {
-    const item: unknown = list[j];
-    if (typeof item !== 'string') {
-      at.out.push(typeError(fieldOf(at, j), 'a string', item));
-      continue;
-    }
-    out.push(item);
+  const families = new Set<number>();
+  return stringItems(list, at, (item, j) => {
     const ip = parseIp(item);
     if (ip === undefined) {
       gatewayTextError(item, at, j);
-      continue;
+      return;
     }
-    if (ip.family === 4 ? v4 : v6) {
+    if (families.has(ip.family))
       keyError(
         at,
         `a second IPv${ip.family} gateway: a pod has one default route per address family (no ECMP)`,
         'keep one gateway per address family',
         j,
       );
-    }
-    if (ip.family === 4) v4 = true;
-    else v6 = true;
-  }
-  return out;
+    families.add(ip.family);
+  });
 }
 
 function gatewayTextError(item: string, at: KeyPlace, j: number): void {

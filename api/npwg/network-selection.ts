@@ -63,7 +63,7 @@ export function parseNetworkSelection(
 /** Reads and resolves the attachments without the checks across them
  * (checkPodNetworkAnnotations runs those once, with the default network). */
 export function readNetworkSelection(
-  value: string,
+  value: unknown,
   podNamespace: string,
   field: string,
   out: FindingSink,
@@ -115,12 +115,13 @@ export function readSelectionElements(
   out: FindingSink,
 ): ReadSelection {
   if (typeof value !== 'string') {
+    // A YAML list or map written without quotes arrives here.
     out.push(
       typeError(
         field,
         'a string',
         value,
-        'quote the value in YAML, e.g. \'[{"name": "my-network"}]\'',
+        'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"',
       ),
     );
     return nothing();

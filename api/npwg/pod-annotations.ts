@@ -142,20 +142,7 @@ function readNetworksAnnotation(
 ): AttachmentEntry[] {
   if (!Object.hasOwn(annotations, NETWORKS_ANNOTATION)) return [];
   const field = child(basePath, NETWORKS_ANNOTATION);
-  const value: unknown = annotations[NETWORKS_ANNOTATION];
-  if (typeof value !== 'string') {
-    // A YAML list or map written without quotes arrives here.
-    out.push(
-      typeError(
-        field,
-        'a string',
-        value,
-        'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"',
-      ),
-    );
-    return [];
-  }
-  return readNetworkSelection(value, podNamespace, field, out);
+  return readNetworkSelection(annotations[NETWORKS_ANNOTATION], podNamespace, field, out);
 }
 
 /** The NADs named by elements whose name and namespace are usable; `clean`

@@ -24,22 +24,16 @@ export function checkOverlayNetwork(on: unknown): Checked<ResolvedOverlay> {
     };
   const findings: Finding[] = [];
   checkUnknownKeys(on, TOP_KEYS, '', findings);
-  if (on.apiVersion !== PLEXUS_API_VERSION)
-    findings.push(
-      error(
-        'apiVersion',
-        `must be ${PLEXUS_API_VERSION} (got ${quoteValue(on.apiVersion)})`,
-        `apiVersion: ${PLEXUS_API_VERSION}`,
-      ),
-    );
-  if (on.kind !== OVERLAY_NETWORK_KIND)
-    findings.push(
-      error(
-        'kind',
-        `must be ${OVERLAY_NETWORK_KIND} (got ${quoteValue(on.kind)})`,
-        `kind: ${OVERLAY_NETWORK_KIND}`,
-      ),
-    );
+  const expected = { apiVersion: PLEXUS_API_VERSION, kind: OVERLAY_NETWORK_KIND } as const;
+  for (const key of ['apiVersion', 'kind'] as const)
+    if (on[key] !== expected[key])
+      findings.push(
+        error(
+          key,
+          `must be ${expected[key]} (got ${quoteValue(on[key])})`,
+          `${key}: ${expected[key]}`,
+        ),
+      );
   const identity = checkMetadata(on.metadata, findings);
   if (on.spec === undefined) {
     findings.push(error('spec', 'is required', 'add a spec with at least network and backend.vni'));

@@ -3,7 +3,7 @@
 // flannel's subnet limits, each problem with a fix where we can tell. Keys
 // and limits come from the schema in api/resources, so the two cannot drift.
 import { checked, child, error, warning, type Checked, type Finding } from '../common/findings.ts';
-import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
+import { isPlainObject, readInteger, typeError, type IntRange } from '../common/json-value.ts';
 import { dns1123LabelProblem } from '../common/names.ts';
 import { quote, quoteValue } from '../common/quote.ts';
 import { didYouMean, suggestKey } from '../common/suggest.ts';
@@ -67,15 +67,8 @@ export function checkOverlayNetworkSpec(
   checkUnknownKeys(spec, SPEC_KEYS, base, out);
   const subnets = readSubnets(spec, base, out);
   const backend = readBackend(spec.backend, f('backend'), out);
-  const mtu =
-    spec.mtu === undefined
-      ? undefined
-      : readInteger(
-          spec.mtu,
-          f('mtu'),
-          { min: MTU_MIN, max: MTU_MAX, fix: 'omit it to use the uplink MTU - 50' },
-          out,
-        );
+  const mtuRange = { min: MTU_MIN, max: MTU_MAX, fix: 'omit it to use the uplink MTU - 50' };
+  const mtu = readOptionalInteger(spec.mtu, f('mtu'), mtuRange, out);
   const ipMasq = readBool(spec.ipMasq, f('ipMasq'), out);
   const etcdPrefix =
     spec.etcdPrefix === undefined
@@ -123,15 +116,8 @@ function readSubnets(
 ): { written: WrittenSubnets; plan: SubnetPlan } | undefined {
   const f = (k: string): string => child(base, k);
   const network = readNetwork(spec.network, f('network'), out);
-  const subnetLen =
-    spec.subnetLen === undefined
-      ? undefined
-      : readInteger(
-          spec.subnetLen,
-          f('subnetLen'),
-          { min: 1, max: MAX_SUBNET_LEN, fix: "omit it for flannel's default" },
-          out,
-        );
+  const lenRange = { min: 1, max: MAX_SUBNET_LEN, fix: "omit it for flannel's default" };
+  const subnetLen = readOptionalInteger(spec.subnetLen, f('subnetLen'), lenRange, out);
   const min = readIpv4(spec.subnetMin, f('subnetMin'), out);
   const max = readIpv4(spec.subnetMax, f('subnetMax'), out);
   if (network === undefined || min === null || max === null) return undefined;
@@ -207,6 +193,16 @@ function readIpv4(v: unknown, field: string, out: Finding[]): IpAddress | undefi
     ),
   );
   return null;
+}
+
+/** An optional integer field: undefined when absent or after a finding. */
+function readOptionalInteger(
+  v: unknown,
+  field: string,
+  range: IntRange,
+  out: Finding[],
+): number | undefined {
+  return v === undefined ? undefined : readInteger(v, field, range, out);
 }
 
 function readBool(v: unknown, field: string, out: Finding[]): boolean | undefined {
