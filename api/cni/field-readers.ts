@@ -19,50 +19,23 @@ export interface KeyOf {
   base: string;
 }
 
-export function optString(o: Json, key: string, base: string, out: Finding[]): string | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') {
-    out.push(typeError(child(base, key), 'a string', v));
+type OptReader<T> = (o: Json, key: string, base: string, out: Finding[]) => T | undefined;
+
+/** A reader of an optional key whose value must pass `is` (`expected` names the type). */
+function optional<T>(is: (v: unknown) => v is T, expected: string): OptReader<T> {
+  return (o, key, base, out) => {
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (is(v)) return v;
+    out.push(typeError(child(base, key), expected, v));
     return undefined;
-  }
-  return v;
+  };
 }
 
-export function optBool(o: Json, key: string, base: string, out: Finding[]): boolean | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') {
-    out.push(typeError(child(base, key), 'true or false', v));
-    return undefined;
-  }
-  return v;
-}
-
-export function optObject(o: Json, key: string, base: string, out: Finding[]): Json | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (!isPlainObject(v)) {
-    out.push(typeError(child(base, key), 'an object', v));
-    return undefined;
-  }
-  return v;
-}
-
-export function optArray(
-  o: Json,
-  key: string,
-  base: string,
-  out: Finding[],
-): unknown[] | undefined {
-  const v = o[key];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) {
-    out.push(typeError(child(base, key), 'a list', v));
-    return undefined;
-  }
-  return v;
-}
+export const optString = optional((v): v is string => typeof v === 'string', 'a string');
+export const optBool = optional((v): v is boolean => typeof v === 'boolean', 'true or false');
+export const optObject = optional(isPlainObject, 'an object');
+export const optArray = optional((v): v is unknown[] => Array.isArray(v), 'a list');
 
 /** An integer in `range`; Go rejects fractions and out-of-range values for int fields. */
 export function optInt(
