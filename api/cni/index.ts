@@ -4,6 +4,7 @@
 
 // The admission seam for NADs (webhook, CLI).
 export { nadValidator } from './nad-validator.ts';
+// The validator, its options, what it returns, and the OverlayNetworks a NAD names.
 export type {
   NadCheck,
   NadValidator,
@@ -13,17 +14,19 @@ export type {
 } from './nad-validator.ts';
 // One spec.config checked and normalized to a plugin list (node agent, operator).
 export { checkNadConfig, MAX_CONFIG_BYTES } from './nad-config.ts';
+// Its options, its result, and the normalized config and plugins.
 export type {
   NadConfigOptions,
   NadConfigResult,
   NormalizedNetConf,
   PluginConf,
 } from './nad-config.ts';
-// CNI spec versions: which Plexus speaks, and which to send a plugin.
+// CNI spec versions: which Plexus speaks, how they order, which to send a plugin.
 export {
   SUPPORTED_CNI_VERSIONS,
   LATEST_CNI_VERSION,
   compareCniVersions,
   negotiateCniVersion,
 } from './versions.ts';
+// A CNI version Plexus supports.
 export type { CniVersion } from './versions.ts';

@@ -1,6 +1,6 @@
 // Strict IP, CIDR and MAC parsing, what the running parts may use.
 
-// Addresses and networks: parse, compare, format.
+// Parse, compare and format addresses and networks.
 export {
   parseIp,
   parseCidr,
@@ -13,7 +13,9 @@ export {
   cidrSize,
   Cidr,
 } from './ip.ts';
+// An address family, and a parsed address.
 export type { Family, IpAddress } from './ip.ts';
-// MAC addresses.
+// Parse MAC addresses and tell multicast and all-zero ones.
 export { parseMac, isMulticastMac, isZeroMac } from './ip.ts';
+// A parsed MAC address.
 export type { Mac } from './ip.ts';

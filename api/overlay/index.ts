@@ -4,13 +4,17 @@
 // The admission seam: create, update with {leasesExist}, against the stored
 // networks, and the set check by position (webhook, operator, CLI).
 export { overlayNetworkValidator } from './validator.ts';
+// The validator's shape.
 export type { OverlayNetworkValidator } from './validator.ts';
 // Option CIDRs that do not parse (findings about the options, attached to no object).
 export { checkClusterCidrs } from './set.ts';
+// The cluster and service CIDRs to check against, and a finding at a position in a set.
 export type { ClusterCidrOptions, IndexedFinding } from './set.ts';
+// What the update rules need to know: whether subnets are leased.
 export type { UpdateContext } from './update.ts';
-// The resolved network, its effective settings and where its NAD goes.
+// The one default etcd prefix, where a NAD may be generated, and the VXLAN defaults.
 export { effectiveEtcdPrefix, mayAttachIn, VXLAN_OVERHEAD, DEFAULT_IP_MASQ } from './resolved.ts';
+// The resolved network, its effective settings and its attachment scope.
 export type {
   AttachmentScope,
   EffectiveOverlayConfig,
@@ -19,6 +23,7 @@ export type {
 } from './resolved.ts';
 // The subnets a network hands out (operator allocation).
 export type { SubnetPlan } from './subnets.ts';
-// flannel's `<prefix>/config`: the one Plexus writes, and reading one flanneld's admin wrote.
+// flannel's `<prefix>/config`: write the one Plexus keeps, read one flanneld's admin wrote.
 export { flannelNetworkConfig, parseFlannelNetworkConfig } from './flannel-config.ts';
+// The config as written to etcd, and as flanneld would run it.
 export type { FlannelNetworkConfig, ParsedFlannelConfig } from './flannel-config.ts';

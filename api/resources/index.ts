@@ -4,7 +4,9 @@
 
 // The plexus.dev API group, and schema pieces shared by its resources.
 export { PLEXUS_GROUP, PLEXUS_VERSION, PLEXUS_API_VERSION, PLEXUS_CATEGORY } from './common.ts';
+// Schema pieces: metav1.Condition(s) and metav1.LabelSelector.
 export { ConditionSchema, ConditionsSchema, labelSelectorSchema } from './common.ts';
+// Their types, the metadata the code reads, and a printer column.
 export type { Condition, LabelSelector, ObjectMeta, PrinterColumn } from './common.ts';
 // NetworkAttachmentDefinition (NPWG v1.3), and the label on the NADs the operator generates.
 export {
@@ -17,6 +19,7 @@ export {
   MANAGED_BY_VALUE,
   NetworkAttachmentDefinitionSchema,
 } from './network-attachment-definition.ts';
+// A NAD and its spec.
 export type {
   NetworkAttachmentDefinition,
   NetworkAttachmentDefinitionSpec,
@@ -30,6 +33,7 @@ export {
   DEFAULT_VXLAN_PORT,
   OverlayNetworkSchema,
 } from './overlay-network.ts';
+// An OverlayNetwork, its spec and its status.
 export type {
   OverlayNetwork,
   OverlayNetworkSpec,
@@ -41,6 +45,7 @@ export {
   NODE_NETWORK_CONFIG_PLURAL,
   NodeNetworkConfigSchema,
 } from './node-network-config.ts';
+// A NodeNetworkConfig, its spec and status, and one overlay entry of it.
 export type {
   NodeNetworkConfig,
   NodeNetworkConfigSpec,

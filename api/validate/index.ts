@@ -1,8 +1,9 @@
 // Offline validation of a manifest set, what the CLI may use.
 
-// Validates the documents of a set: each object, the references between
-// them, and the OverlayNetworks against each other and the cluster's CIDRs.
+// Validate the documents of a set: each object, the references between them,
+// and the OverlayNetworks against each other and the cluster's CIDRs.
 export { validateManifests } from './manifests.ts';
+// A document as read, the report of one object and of the set, and the options.
 export type {
   ManifestDocument,
   ManifestSetReport,
