@@ -35,7 +35,7 @@ const IMPORTS: [string, string, boolean][] = [
   ['api/npwg/a.ts', '@sinclair/typebox', false],
   // npwg, cni and overlay meet only in api/common.
   ['api/npwg/a.ts', '../cni/nad-config.ts', true],
-  ['api/npwg/a.ts', '../overlay/set.ts', true],
+  ['api/npwg/a.ts', '../overlay/network-set.ts', true],
   ['api/cni/a.ts', '../npwg/types.ts', true],
   ['api/cni/a.ts', '../overlay/resolved.ts', true],
   ['api/overlay/a.ts', '../npwg/types.ts', true],

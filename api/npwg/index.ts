@@ -2,7 +2,7 @@
 // network annotations (checked and resolved), the NAD references they make,
 // and the network-status annotation (read, written, built from CNI results).
 
-// Annotation keys and the element types of the spec.
+// The annotation keys, the cluster interface's name and the annotation size limit.
 export {
   NETWORKS_ANNOTATION,
   NETWORK_STATUS_ANNOTATION,

@@ -7,9 +7,9 @@ export { overlayNetworkValidator } from './validator.ts';
 // The validator's shape.
 export type { OverlayNetworkValidator } from './validator.ts';
 // Option CIDRs that do not parse (findings about the options, attached to no object).
-export { checkClusterCidrs } from './set.ts';
+export { checkClusterCidrs } from './network-set.ts';
 // The cluster and service CIDRs to check against, and a finding at a position in a set.
-export type { ClusterCidrOptions, IndexedFinding } from './set.ts';
+export type { ClusterCidrOptions, IndexedFinding } from './network-set.ts';
 // What the update rules need to know: whether subnets are leased.
 export type { UpdateContext } from './update.ts';
 // The one default etcd prefix, where a NAD may be generated, and the VXLAN defaults.

@@ -8,7 +8,7 @@ import { resolved } from '../testing/overlay.ts';
 import { flannelNetworkConfig, parseFlannelNetworkConfig } from './flannel-config.ts';
 import { checkOverlayNetwork } from './overlay-object.ts';
 import { checkOverlayNetworkSpec } from './overlay-spec.ts';
-import { checkOverlayNetworkAgainst, checkOverlayNetworkSet } from './set.ts';
+import { checkOverlayNetworkAgainst, checkOverlayNetworkSet } from './network-set.ts';
 import { defaultSubnetLen } from './subnets.ts';
 import { checkOverlayNetworkUpdate } from './update.ts';
 import { overlayNetworkValidator } from './validator.ts';

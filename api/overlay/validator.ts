@@ -10,7 +10,7 @@ import {
   checkOverlayNetworkSet,
   type ClusterCidrOptions,
   type IndexedFinding,
-} from './set.ts';
+} from './network-set.ts';
 import { checkOverlayNetworkUpdate, type UpdateContext } from './update.ts';
 
 export interface OverlayNetworkValidator {

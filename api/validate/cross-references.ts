@@ -5,7 +5,7 @@
 import { error, warning } from '../common/findings.ts';
 import { quote } from '../common/quote.ts';
 import { mayAttachIn, type AttachmentScope } from '../overlay/resolved.ts';
-import type { ClusterCidrOptions } from '../overlay/set.ts';
+import type { ClusterCidrOptions } from '../overlay/network-set.ts';
 import { overlayNetworkValidator } from '../overlay/validator.ts';
 import type { CheckedObject } from './object-checks.ts';
 

@@ -4,7 +4,7 @@
 // check the references between objects and the OverlayNetworks against each
 // other. Findings about the options are reported on their own.
 import type { Finding } from '../common/findings.ts';
-import { checkClusterCidrs } from '../overlay/set.ts';
+import { checkClusterCidrs } from '../overlay/network-set.ts';
 import { FindingBudget } from './caps.ts';
 import { checkOverlaySet, checkReferences, indexObjects } from './cross-references.ts';
 import { classifyDocuments, type ManifestDocument } from './documents.ts';

@@ -8,7 +8,7 @@ import {
   checkOverlayNetworkAgainst as againstResolved,
   checkOverlayNetworkSet as setOfResolved,
   type ClusterCidrOptions,
-} from './set.ts';
+} from './network-set.ts';
 
 /** The set check on objects that must be valid; each field path names the
  * object's position: `#1.spec.network`. */
