@@ -8,7 +8,7 @@
 // network changes that would orphan leases). They are written so that they
 // also hold on /status updates: there the spec equals the old spec, so every
 // transition rule compares a value with itself. The webhook (through
-// api/overlay's validator: overlay-object.ts, set.ts, update.ts) gives the same
+// api/overlay's validator: overlay-object.ts, network-set.ts, update.ts) gives the same
 // verdicts with a fix, and adds what CEL cannot see (other objects, real lease
 // counts). The checks read their keys and limits from these schemas.
 import { Type, type Static } from '@sinclair/typebox';
