@@ -28,7 +28,7 @@ describe('flannelNetworkConfig', () => {
     );
     const read = parseFlannelNetworkConfig(JSON.stringify(written));
     expect(read.findings).toEqual([]);
-    expect(read.config).toMatchObject({
+    expect(read.value).toMatchObject({
       network: '10.5.0.0/23',
       subnetLen: 25,
       subnetMin: '10.5.0.128',
@@ -45,14 +45,14 @@ describe('parseFlannelNetworkConfig', () => {
       '{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}',
     );
     expect(r.findings).toEqual([]);
-    expect(r.config).toMatchObject({
+    expect(r.value).toMatchObject({
       network: '10.244.0.0/16',
       subnetLen: 24,
       subnetMin: '10.244.1.0',
       subnetMax: '10.244.255.0',
       capacity: 255,
     });
-    expect(r.config?.backend).toEqual({
+    expect(r.value?.backend).toEqual({
       type: 'vxlan',
       vni: 1,
       port: 8472,
@@ -65,21 +65,21 @@ describe('parseFlannelNetworkConfig', () => {
     const r = parseFlannelNetworkConfig(
       '{"network": "10.1.0.0/16", "NETWORK": "10.2.0.0/16", "backend": {"type": "VXLAN", "vni": 4}}',
     );
-    expect(r.config?.network).toBe('10.2.0.0/16');
-    expect(r.config?.backend.vni).toBe(4);
+    expect(r.value?.network).toBe('10.2.0.0/16');
+    expect(r.value?.backend.vni).toBe(4);
   });
   it('treats SubnetLen 0 and SubnetMin 0.0.0.0 as unset', () => {
     const r = parseFlannelNetworkConfig(
       '{"Network": "10.1.0.0/16", "SubnetLen": 0, "SubnetMin": "0.0.0.0", "Backend": {"Type": "vxlan"}}',
     );
-    expect(r.config).toMatchObject({ subnetLen: 24, subnetMin: '10.1.1.0' });
+    expect(r.value).toMatchObject({ subnetLen: 24, subnetMin: '10.1.1.0' });
   });
   it('warns about a non-canonical Network and uses the masked one, as flannel does', () => {
     const r = parseFlannelNetworkConfig('{"Network": "10.1.2.3/16", "Backend": {"Type": "vxlan"}}');
     expect(r.findings).toMatchObject([
       { field: 'config.Network', severity: 'warning', fix: 'write 10.1.0.0/16' },
     ]);
-    expect(r.config?.network).toBe('10.1.0.0/16');
+    expect(r.value?.network).toBe('10.1.0.0/16');
   });
   it('warns about keys flannel ignores, GBP and Learning', () => {
     const r = parseFlannelNetworkConfig(
@@ -91,7 +91,7 @@ describe('parseFlannelNetworkConfig', () => {
       ['config.Backend.GBP', 'warning'],
       ['config.Backend.Learning', 'warning'],
     ]);
-    expect(r.config?.backend.gbp).toBe(true);
+    expect(r.value?.backend.gbp).toBe(true);
   });
   it('rejects what flannel rejects or Plexus cannot run', () => {
     const bad: [string, string][] = [
@@ -138,7 +138,7 @@ describe('parseFlannelNetworkConfig', () => {
     ];
     for (const [json, field] of bad) {
       const r = parseFlannelNetworkConfig(json);
-      expect(r.config, json).toBeUndefined();
+      expect(r.value, json).toBeUndefined();
       expect(
         r.findings.some((f) => f.severity === 'error' && f.field === field),
         `${json}: ${JSON.stringify(r.findings)}`,

@@ -3,7 +3,14 @@
 // flannel's own semantics (Go's encoding/json matches keys case-insensitively,
 // the last duplicate wins, unknown keys are ignored; an absent Backend means
 // the long-gone udp backend; Port 0 means the kernel's 8472).
-import { child, error, hasErrors, warning, type Finding } from '../common/findings.ts';
+import {
+  child,
+  error,
+  hasErrors,
+  warning,
+  type Checked,
+  type Finding,
+} from '../common/findings.ts';
 import { readJsonText } from '../common/json-text.ts';
 import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
 import { PORT_MAX, VNI_MAX } from '../common/limits.ts';
@@ -73,12 +80,12 @@ const TOP_KEYS = [
 ];
 const BACKEND_KEYS = ['Type', 'VNI', 'Port', 'GBP', 'Learning', 'DirectRouting'];
 
-/** Reads a `<prefix>/config` value. `config` is set only when there is no error;
+/** Reads a `<prefix>/config` value. `value` is set only when there is no error;
  * `base` prefixes field paths (e.g. the etcd key). */
 export function parseFlannelNetworkConfig(
   json: string,
   base = 'config',
-): { config?: ParsedFlannelConfig; findings: Finding[] } {
+): Checked<ParsedFlannelConfig> {
   const findings: Finding[] = [];
   const parsed = readJsonText(json, base, findings);
   if (!parsed.ok) return { findings };
@@ -120,7 +127,7 @@ export function parseFlannelNetworkConfig(
   const plan = r.plan;
   if (plan === undefined || backend === undefined || hasErrors(findings)) return { findings };
   return {
-    config: {
+    value: {
       network: plan.network.canonical,
       subnetLen: plan.subnetLen,
       subnetMin: formatIp(plan.subnetMin, 4),

@@ -169,7 +169,7 @@ describe('properties', () => {
           JSON.stringify(flannelNetworkConfig(resolved(on))),
         );
         expect(parsed.findings).toEqual([]);
-        expect(parsed.config).toMatchObject({
+        expect(parsed.value).toMatchObject({
           network: config?.network,
           subnetLen: config?.subnetLen,
           subnetMin: config?.subnetMin,
@@ -214,7 +214,7 @@ describe('properties', () => {
         (s) => {
           const r = parseFlannelNetworkConfig(s);
           expect(Array.isArray(r.findings)).toBe(true);
-          if (r.config !== undefined) expect(hasErrors(r.findings)).toBe(false);
+          if (r.value !== undefined) expect(hasErrors(r.findings)).toBe(false);
         },
       ),
     );
