@@ -1,7 +1,8 @@
 // Checks the order of plugins in a network: the first plugin creates the pod's
 // interface, later ones work on its result (`prevResult`).
+import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
-import { child, error, type Finding } from '../common/findings.ts';
+import { child, error } from '../common/findings.ts';
 import { pluginKind } from './plugin-kinds.ts';
 
 export interface ChainEntry {
@@ -11,7 +12,7 @@ export interface ChainEntry {
 }
 
 /** `inList` is false for a single-plugin config, which runs without a prevResult. */
-export function checkChain(entries: readonly ChainEntry[], inList: boolean, out: Finding[]): void {
+export function checkChain(entries: readonly ChainEntry[], inList: boolean, out: FindingOut): void {
   let creator: ChainEntry | undefined;
   let mayCreate = false; // an interface plugin or a third-party one came before
   entries.forEach((e, i) => {

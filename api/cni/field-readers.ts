@@ -2,7 +2,8 @@
 // when it has the right type, records a finding when it does not, and returns
 // undefined when the key is absent: the plugins decode with Go's encoding/json,
 // which rejects a wrong type for the whole config, so a wrong type is an error.
-import { child, error, warning, type Finding } from '../common/findings.ts';
+import type { FindingOut } from '../common/finding-sink.ts';
+import { child, error, warning } from '../common/findings.ts';
 import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
 import { MTU_MAX, MTU_MIN } from '../common/limits.ts';
 import { checkInterfaceMac } from '../common/mac.ts';
@@ -19,7 +20,7 @@ export interface KeyOf {
   base: string;
 }
 
-type OptReader<T> = (o: Json, key: string, base: string, out: Finding[]) => T | undefined;
+type OptReader<T> = (o: Json, key: string, base: string, out: FindingOut) => T | undefined;
 
 /** A reader of an optional key whose value must pass `is` (`expected` names the type). */
 function optional<T>(is: (v: unknown) => v is T, expected: string): OptReader<T> {
@@ -41,7 +42,7 @@ export const optArray = optional((v): v is unknown[] => Array.isArray(v), 'a lis
 export function optInt(
   at: KeyOf,
   range: readonly [min: number, max: number],
-  out: Finding[],
+  out: FindingOut,
 ): number | undefined {
   const v = at.o[at.key];
   if (v === undefined) return undefined;
@@ -50,7 +51,7 @@ export function optInt(
 
 /** `mtu`: 68–65535. 0 is what Go reads for an absent field, so the plugins take it
  * as "inherit"; accepted with a warning because it says nothing. */
-export function optMtu(o: Json, base: string, out: Finding[]): number | undefined {
+export function optMtu(o: Json, base: string, out: FindingOut): number | undefined {
   const v = optInt({ o, key: 'mtu', base }, [0, MTU_MAX], out);
   if (v === undefined) return undefined;
   if (v === 0) {
@@ -73,7 +74,7 @@ export function optMtu(o: Json, base: string, out: Finding[]): number | undefine
 }
 
 /** A Linux interface name. Empty counts as absent: Go reads "" as unset. */
-export function optIfName(o: Json, key: string, base: string, out: Finding[]): string | undefined {
+export function optIfName(o: Json, key: string, base: string, out: FindingOut): string | undefined {
   const v = optString(o, key, base, out);
   if (v === undefined || v === '') return undefined;
   const problem = interfaceNameProblem(v);
@@ -84,7 +85,7 @@ export function optIfName(o: Json, key: string, base: string, out: Finding[]): s
   return v;
 }
 
-export function checkIpText(v: unknown, path: string, out: Finding[]): IpAddress | undefined {
+export function checkIpText(v: unknown, path: string, out: FindingOut): IpAddress | undefined {
   if (typeof v !== 'string') {
     out.push(typeError(path, 'a string', v));
     return undefined;
@@ -101,7 +102,7 @@ export function checkIpText(v: unknown, path: string, out: Finding[]): IpAddress
   return ip;
 }
 
-export function optIp(o: Json, key: string, base: string, out: Finding[]): IpAddress | undefined {
+export function optIp(o: Json, key: string, base: string, out: FindingOut): IpAddress | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   return checkIpText(v, child(base, key), out);
@@ -109,7 +110,7 @@ export function optIp(o: Json, key: string, base: string, out: Finding[]): IpAdd
 
 /** A network CIDR. Host bits set is an error with the canonical form as the fix:
  * host-local refuses such a subnet and the kernel refuses such a route. */
-export function checkNetworkCidr(v: unknown, path: string, out: Finding[]): Cidr | undefined {
+export function checkNetworkCidr(v: unknown, path: string, out: FindingOut): Cidr | undefined {
   if (typeof v !== 'string') {
     out.push(typeError(path, 'a string', v));
     return undefined;
@@ -142,7 +143,7 @@ export function optNetworkCidr(
   o: Json,
   key: string,
   base: string,
-  out: Finding[],
+  out: FindingOut,
 ): Cidr | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
@@ -154,7 +155,7 @@ export function optUnicastMac(
   o: Json,
   key: string,
   base: string,
-  out: Finding[],
+  out: FindingOut,
 ): string | undefined {
   const v = optString(o, key, base, out);
   if (v === undefined || v === '') return undefined;

@@ -2,8 +2,9 @@
 // plugins read it (containernetworking/plugins: host-local's RangeSet/Range
 // canonicalization, static's address list, dhcp). Other IPAM types
 // (whereabouts, calico-ipam, …) are accepted unchecked.
+import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
-import { child, error, warning, type Finding } from '../common/findings.ts';
+import { child, error, warning } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { cidrContainsIp, formatIp, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import {
@@ -33,7 +34,7 @@ export function checkIpam(
   v: unknown,
   path: string,
   ctx: IpamContext,
-  out: Finding[],
+  out: FindingOut,
 ): string | undefined {
   if (!isPlainObject(v)) {
     out.push(typeError(path, 'an object', v));
@@ -81,7 +82,7 @@ interface EffectiveRange {
   path: string;
 }
 
-function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding[]): void {
+function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
   optString(ipam, 'dataDir', path, out);
   optString(ipam, 'resolvConf', path, out);
   checkRoutes(ipam.routes, child(path, 'routes'), out);
@@ -129,7 +130,7 @@ interface RangeSet {
 
 /** Without ranges host-local fails every ADD ("no IP ranges specified"),
  * unless the runtime passes them through the ipRanges capability. */
-function checkHasRanges(ipam: Json, path: string, ctx: IpamContext, out: Finding[]): void {
+function checkHasRanges(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
   const noRanges =
     ipam.ranges === undefined || (Array.isArray(ipam.ranges) && ipam.ranges.length === 0);
   if (!noRanges || ctx.capabilities?.ipRanges === true) return;
@@ -143,7 +144,7 @@ function checkHasRanges(ipam: Json, path: string, ctx: IpamContext, out: Finding
 }
 
 /** host-local refuses range sets that overlap each other. */
-function checkSetOverlaps(sets: readonly RangeSet[], out: Finding[]): void {
+function checkSetOverlaps(sets: readonly RangeSet[], out: FindingOut): void {
   for (let i = 0; i < sets.length; i++) {
     for (let j = i + 1; j < sets.length; j++) {
       const a = sets[i];
@@ -163,7 +164,7 @@ function checkSetOverlaps(sets: readonly RangeSet[], out: Finding[]): void {
   }
 }
 
-function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRange[] | undefined {
+function checkRangeSet(set: unknown, path: string, out: FindingOut): EffectiveRange[] | undefined {
   if (!Array.isArray(set)) {
     out.push(
       typeError(
@@ -200,7 +201,7 @@ function rangeOfSet(
   r: unknown,
   rPath: string,
   before: readonly EffectiveRange[],
-  out: Finding[],
+  out: FindingOut,
 ): EffectiveRange | undefined {
   if (!isPlainObject(r)) {
     out.push(typeError(rPath, 'an object', r));
@@ -232,7 +233,7 @@ function rangeOfSet(
 }
 
 /** One host-local range (also the legacy flat form, which uses the same keys). */
-function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | undefined {
+function checkRange(r: Json, path: string, out: FindingOut): EffectiveRange | undefined {
   const before = out.length;
   const subnet = checkRangeSubnet(r, path, out);
   if (subnet === undefined) return undefined;
@@ -260,7 +261,7 @@ function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | und
 
 /** The range's subnet. One with host bits is reported, then checked further as
  * its network, so one run shows every problem of the range. */
-function checkRangeSubnet(r: Json, path: string, out: Finding[]): Cidr | undefined {
+function checkRangeSubnet(r: Json, path: string, out: FindingOut): Cidr | undefined {
   if (r.subnet === undefined) {
     out.push(
       error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
@@ -284,7 +285,7 @@ function checkRangeSubnet(r: Json, path: string, out: Finding[]): Cidr | undefin
 }
 
 /** An optional address of the range (rangeStart, rangeEnd, gateway): inside the subnet. */
-function addressIn(at: KeyOf, subnet: Cidr, out: Finding[]): bigint | undefined {
+function addressIn(at: KeyOf, subnet: Cidr, out: FindingOut): bigint | undefined {
   const ip = optIp(at.o, at.key, at.base, out);
   if (ip === undefined) return undefined;
   const field = child(at.base, at.key);
@@ -312,7 +313,7 @@ function rangesOverlap(a: EffectiveRange, b: EffectiveRange): boolean {
   return a.family === b.family && a.start <= b.end && b.start <= a.end;
 }
 
-function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: Finding[]): void {
+function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
   checkRoutes(ipam.routes, child(path, 'routes'), out);
   if (ipam.dns !== undefined) checkDns(ipam.dns, child(path, 'dns'), out);
   const addresses = optArray(ipam, 'addresses', path, out);
@@ -334,7 +335,7 @@ function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: Finding[])
   }
 }
 
-function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
+function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
   if (!isPlainObject(a)) {
     out.push(typeError(path, 'an object', a));
     return;
@@ -385,7 +386,7 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
 }
 
 /** The address's optional gateway: same family, inside the address's subnet. */
-function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: Finding[]): void {
+function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: FindingOut): void {
   const gw = optIp(a, 'gateway', path, out);
   if (gw === undefined) return;
   if (gw.family !== cidr.family) {
@@ -407,7 +408,7 @@ function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: Finding[]): 
 }
 
 /** `routes`: [{dst: CIDR, gw?: IP}]; the kernel refuses a destination with host bits. */
-export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
+export function checkRoutes(v: unknown, path: string, out: FindingOut): void {
   if (v === undefined) return;
   if (!Array.isArray(v)) {
     out.push(typeError(path, 'a list', v));
@@ -443,7 +444,7 @@ export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
 }
 
 /** The CNI `dns` object: nameservers (IPs), domain, search, options. */
-export function checkDns(v: unknown, path: string, out: Finding[]): void {
+export function checkDns(v: unknown, path: string, out: FindingOut): void {
   if (!isPlainObject(v)) {
     out.push(typeError(path, 'an object', v));
     return;

@@ -20,7 +20,8 @@
 //   accepted. A non-empty ipam without `type` is an error.
 // - host-local subnets with host bits: an error with the canonical form, as
 //   host-local itself refuses them ("Network has host bits set").
-import { checked, child, error, warning, type Checked, type Finding } from '../common/findings.ts';
+import { FindingSink, type FindingOut } from '../common/finding-sink.ts';
+import { checked, child, error, warning, type Checked } from '../common/findings.ts';
 import { readJsonText } from '../common/json-text.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { quote } from '../common/quote.ts';
@@ -40,6 +41,9 @@ export type { PluginConf } from './plugin.ts';
 
 /** Larger configs are refused unread (a NAD is an etcd object; 1 MiB is plenty). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** At most this many findings are listed for one config; one more counts the rest. */
+export const MAX_CONFIG_FINDINGS = 100;
 
 const CONFIG_SIZE_LIMIT: SizeLimit = {
   bytes: MAX_CONFIG_BYTES,
@@ -77,9 +81,9 @@ export type NadConfigResult = Checked<NormalizedNetConf>;
 
 export function checkNadConfig(config: unknown, opts: NadConfigOptions): NadConfigResult {
   const base = opts.field ?? 'spec.config';
-  const out: Finding[] = [];
+  const out = new FindingSink(MAX_CONFIG_FINDINGS);
   const raw = readConfigObject(config, base, out);
-  if (raw === undefined) return { findings: out };
+  if (raw === undefined) return { findings: out.close(base) };
 
   const name = checkName(raw, base, opts.nadName, out);
   const hasPlugins = raw.plugins !== undefined;
@@ -99,9 +103,9 @@ export function checkNadConfig(config: unknown, opts: NadConfigOptions): NadConf
   const plugins = isList
     ? checkPluginList(raw, base, opts, out)
     : checkSinglePlugin(raw, base, opts, out);
-  if (cniVersion === undefined || name === undefined || plugins === undefined)
-    return { findings: out };
-  return checked(out, {
+  const findings = out.close(base);
+  if (cniVersion === undefined || name === undefined || plugins === undefined) return { findings };
+  return checked(findings, {
     cniVersion,
     name,
     // A single plugin carries the network's name and version itself.
@@ -111,7 +115,7 @@ export function checkNadConfig(config: unknown, opts: NadConfigOptions): NadConf
 }
 
 /** The config as a JSON object; undefined when it is absent, empty or unusable (with a finding). */
-function readConfigObject(config: unknown, base: string, out: Finding[]): Json | undefined {
+function readConfigObject(config: unknown, base: string, out: FindingOut): Json | undefined {
   // Callers hand over whatever the object held (YAML may give null or a map).
   if (config === undefined || config === null) return undefined;
   if (typeof config !== 'string') {
@@ -152,7 +156,7 @@ function checkSinglePlugin(
   raw: Json,
   base: string,
   opts: NadConfigOptions,
-  out: Finding[],
+  out: FindingOut,
 ): PluginConf[] | undefined {
   const p = checkPlugin(raw, base, opts, out);
   if (p === undefined) return undefined;
@@ -165,7 +169,7 @@ function checkPluginList(
   raw: Json,
   base: string,
   opts: NadConfigOptions,
-  out: Finding[],
+  out: FindingOut,
 ): PluginConf[] | undefined {
   const list = raw.plugins;
   const listPath = child(base, 'plugins');
@@ -207,7 +211,7 @@ function checkPluginList(
   return plugins;
 }
 
-function checkName(raw: Json, base: string, nadName: string, out: Finding[]): string | undefined {
+function checkName(raw: Json, base: string, nadName: string, out: FindingOut): string | undefined {
   const v = raw.name;
   // Multus injects the NAD name when name is missing or "".
   if (v === undefined || v === '') return nadName;
@@ -235,7 +239,7 @@ function checkVersion(
   raw: Json,
   base: string,
   isList: boolean,
-  out: Finding[],
+  out: FindingOut,
 ): string | undefined {
   const vPath = child(base, 'cniVersion');
   let version: string | undefined;
@@ -279,7 +283,7 @@ function chooseListedVersion(
   listed: readonly string[],
   version: string | undefined,
   field: string,
-  out: Finding[],
+  out: FindingOut,
 ): string | undefined {
   const candidates = version !== undefined ? [...listed, version] : [...listed];
   const usable = candidates.filter(
@@ -305,7 +309,7 @@ function checkVersionList(
   raw: Json,
   base: string,
   isList: boolean,
-  out: Finding[],
+  out: FindingOut,
 ): string[] | undefined | null {
   const v = raw.cniVersions;
   if (v === undefined) return undefined;
@@ -342,7 +346,7 @@ function checkVersionList(
 }
 
 /** libcni reads these as a boolean or the strings "true"/"false" (any case). */
-function checkLibcniBool(raw: Json, key: string, base: string, out: Finding[]): void {
+function checkLibcniBool(raw: Json, key: string, base: string, out: FindingOut): void {
   const v = raw[key];
   if (v === undefined || typeof v === 'boolean') return;
   const path = child(base, key);

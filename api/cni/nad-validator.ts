@@ -2,7 +2,7 @@
 // controller-runtime's CustomValidator: create and update, called by the
 // webhook and `plexus validate`. Pure: the OverlayNetworks that exist come in
 // as data; the ones a config names come back as data.
-import { checked, warning, type Checked, type Finding } from '../common/findings.ts';
+import { appendAll, checked, warning, type Checked, type Finding } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { checkAnnotationValues } from '../common/metadata.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/names.ts';
@@ -73,7 +73,7 @@ function checkNad(obj: unknown, options: NadValidatorOptions): NadCheck {
   const findings: Finding[] = [];
   const meta = isPlainObject(obj.metadata) ? obj.metadata : undefined;
   const name = checkNadName(meta, findings);
-  findings.push(...checkAnnotationValues(meta?.annotations, 'metadata.annotations'));
+  appendAll(findings, checkAnnotationValues(meta?.annotations, 'metadata.annotations'));
   const spec = obj.spec;
   if (spec !== undefined && !isPlainObject(spec)) {
     findings.push(typeError('spec', 'an object', spec));
@@ -83,7 +83,7 @@ function checkNad(obj: unknown, options: NadValidatorOptions): NadCheck {
     nadName: name ?? '',
     ...(options.overlayNetworks === undefined ? {} : { overlayNetworks: options.overlayNetworks }),
   });
-  findings.push(...result.findings);
+  appendAll(findings, result.findings);
   const config = result.value;
   const value: NadValue = {
     ...(name === undefined ? {} : { name }),

@@ -22,8 +22,9 @@
 //     ipMasq              bool, default false: masquerade the pod's traffic leaving the node
 //     mtu                 veth MTU, default: the MTU of the previous plugin's interface
 //   No `ipam`: the pod keeps the underlay address the previous plugin gave it.
+import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
-import { child, error, warning, type Finding } from '../common/findings.ts';
+import { child, error, warning } from '../common/findings.ts';
 import { dns1123SubdomainProblem } from '../common/names.ts';
 import { cidrsOverlap } from '../net/ip.ts';
 import {
@@ -40,7 +41,7 @@ export function checkPlexusOverlay(
   p: Json,
   path: string,
   overlayNetworks: ReadonlySet<string> | undefined,
-  out: Finding[],
+  out: FindingOut,
 ): void {
   const nPath = child(path, 'network');
   if (p.network === undefined) {
@@ -79,7 +80,7 @@ export function checkPlexusOverlay(
   }
 }
 
-export function checkVethToHost(p: Json, path: string, out: Finding[]): void {
+export function checkVethToHost(p: Json, path: string, out: FindingOut): void {
   optIfName(p, 'hostInterface', path, out);
   optIfName(p, 'containerInterface', path, out);
   optIp(p, 'hostIP', path, out);

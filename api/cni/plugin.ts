@@ -1,7 +1,8 @@
 // Checks one plugin configuration object: the fields every plugin shares
 // (type, capabilities, runtimeConfig, args, dns, ipam), then its own fields.
+import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
-import { child, error, type Finding } from '../common/findings.ts';
+import { child, error } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { optObject, pluginTypeProblem, type Json } from './field-readers.ts';
 import { checkDns, checkIpam } from './ipam.ts';
@@ -23,7 +24,7 @@ export function checkPlugin(
   p: unknown,
   path: string,
   opts: PluginCheckOptions,
-  out: Finding[],
+  out: FindingOut,
 ): PluginConf | undefined {
   if (!isPlainObject(p)) {
     out.push(typeError(path, 'an object', p));
@@ -71,7 +72,7 @@ export function checkPlugin(
   return { ...p, type };
 }
 
-function checkType(p: Json, path: string, out: Finding[]): string | undefined {
+function checkType(p: Json, path: string, out: FindingOut): string | undefined {
   const tPath = child(path, 'type');
   if (p.type === undefined) {
     out.push(

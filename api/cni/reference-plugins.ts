@@ -1,13 +1,14 @@
 // Field checks for the reference plugins (containernetworking/plugins), from
 // their NetConf structs and loadConf checks. Only known fields are checked:
 // unknown keys are ignored by the plugins and allowed by the CNI spec.
+import type { FindingOut } from '../common/finding-sink.ts';
 import {
   BANDWIDTH_KEYS,
   checkBandwidthLimits,
   readBandwidthNumber,
   type BandwidthLimits,
 } from '../common/bandwidth.ts';
-import { child, error, warning, type Finding } from '../common/findings.ts';
+import { child, error, warning } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { quote } from '../common/quote.ts';
 import { parseMac } from '../net/ip.ts';
@@ -25,9 +26,9 @@ import {
   type KeyOf,
 } from './field-readers.ts';
 
-type FieldCheck = (p: Json, path: string, out: Finding[]) => void;
+type FieldCheck = (p: Json, path: string, out: FindingOut) => void;
 
-function optEnum(at: KeyOf, allowed: readonly string[], out: Finding[]): void {
+function optEnum(at: KeyOf, allowed: readonly string[], out: FindingOut): void {
   const v = optString(at.o, at.key, at.base, out);
   // "" is Go's zero value: the plugins take it as their default.
   if (v === undefined || v === '' || allowed.includes(v)) return;
@@ -38,7 +39,7 @@ function optEnum(at: KeyOf, allowed: readonly string[], out: Finding[]): void {
   out.push(error(child(at.base, at.key), `${quote(v)} is not one of ${allowed.join(', ')}`, fix));
 }
 
-function bools(p: Json, path: string, out: Finding[], keys: readonly string[]): void {
+function bools(p: Json, path: string, out: FindingOut, keys: readonly string[]): void {
   for (const k of keys) optBool(p, k, path, out);
 }
 
@@ -80,7 +81,7 @@ const bridge: FieldCheck = (p, path, out) => {
 };
 
 /** One bridge `vlanTrunk` entry: {id} or {minID, maxID}, IDs 1–4094. */
-function checkVlanTrunk(t: unknown, path: string, out: Finding[]): void {
+function checkVlanTrunk(t: unknown, path: string, out: FindingOut): void {
   if (!isPlainObject(t)) {
     out.push(typeError(path, 'an object', t));
     return;
@@ -169,7 +170,7 @@ const hostDevice: FieldCheck = (p, path, out) => {
 
 /** host-device moves exactly one device: named by one selector, or by Multus'
  * runtimeConfig.deviceID (capability deviceID) for SR-IOV. */
-function checkDeviceSelectors(p: Json, selectors: string[], path: string, out: Finding[]): void {
+function checkDeviceSelectors(p: Json, selectors: string[], path: string, out: FindingOut): void {
   const runtimeConfig = isPlainObject(p.runtimeConfig) ? p.runtimeConfig : undefined;
   const fromRuntime =
     (isPlainObject(p.capabilities) && p.capabilities.deviceID === true) ||
@@ -268,7 +269,7 @@ const bandwidth: FieldCheck = (p, path, out) => {
   }
 };
 
-function checkShapedSubnets(p: Json, path: string, out: Finding[]): void {
+function checkShapedSubnets(p: Json, path: string, out: FindingOut): void {
   const shaped = optArray(p, 'shapedSubnets', path, out);
   const unshaped = optArray(p, 'unshapedSubnets', path, out);
   shaped?.forEach((c, i) => checkNetworkCidr(c, child(child(path, 'shapedSubnets'), i), out));
@@ -301,7 +302,7 @@ export function checkReferencePluginFields(
   type: string,
   p: Json,
   path: string,
-  out: Finding[],
+  out: FindingOut,
 ): void {
   if (Object.hasOwn(CHECKS, type)) (CHECKS[type] as FieldCheck)(p, path, out);
 }

@@ -3,7 +3,14 @@
 // object with 100,000 bad keys) cannot make a validator hold millions of them.
 import { warning, type Finding } from './findings.ts';
 
-export class FindingSink {
+/** Where checks put findings: a plain array, or a FindingSink that caps them. */
+export interface FindingOut {
+  push(f: Finding): void;
+  /** Findings put so far, kept or not. */
+  readonly length: number;
+}
+
+export class FindingSink implements FindingOut {
   readonly findings: Finding[] = [];
   readonly cap: number;
   #dropped = 0;
@@ -25,6 +32,11 @@ export class FindingSink {
   /** Findings seen, kept or not. */
   get count(): number {
     return this.findings.length + this.#dropped;
+  }
+
+  /** The same as count, so a sink can stand where an array of findings is expected. */
+  get length(): number {
+    return this.count;
   }
 
   /** The findings kept, followed by one that counts those left out (an error

@@ -46,6 +46,12 @@ export function child(base: string, key: string | number): string {
   return `${base}[${key}]`;
 }
 
+/** Appends `items` to `out` one by one: `out.push(...items)` throws a
+ * RangeError for a few hundred thousand items, which hostile input can produce. */
+export function appendAll(out: { push(f: Finding): void }, items: Iterable<Finding>): void {
+  for (const f of items) out.push(f);
+}
+
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }

@@ -10,6 +10,7 @@ import {
   warning,
   type Checked,
   type Finding,
+  appendAll,
 } from '../common/findings.ts';
 import { readJsonText } from '../common/json-text.ts';
 import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
@@ -123,7 +124,7 @@ export function parseFlannelNetworkConfig(
       subnetMax: f('SubnetMax'),
     },
   );
-  findings.push(...r.findings);
+  appendAll(findings, r.findings);
   const plan = r.plan;
   if (plan === undefined || backend === undefined || hasErrors(findings)) return { findings };
   return {

@@ -3,7 +3,7 @@
 // and etcd prefixes must differ and not nest inside another's leases. They
 // run on resolved networks (checkOverlayNetwork's value), and name each object
 // by its position, never by its name, which may be missing or duplicated.
-import { error, type Finding } from '../common/findings.ts';
+import { appendAll, error, type Finding } from '../common/findings.ts';
 import { quote } from '../common/quote.ts';
 import { cidrsOverlap, parseCidr, type Cidr } from '../net/ip.ts';
 import type { ResolvedOverlay } from './resolved.ts';
@@ -224,11 +224,11 @@ export function checkOverlayNetworkAgainst(
         FREE_NETWORK_FIX,
       ),
     );
-  findings.push(...reservedFindings(candidate, reservedOf(opts)));
+  appendAll(findings, reservedFindings(candidate, reservedOf(opts)));
   const sameVni = others.find((o) => o.config.backend.vni === candidate.config.backend.vni);
   if (sameVni !== undefined) findings.push(vniFinding(candidate, sameVni));
   if (candidate.etcdPrefix !== undefined)
-    findings.push(...prefixFindings(candidate.etcdPrefix, others));
+    appendAll(findings, prefixFindings(candidate.etcdPrefix, others));
   return findings;
 }
 

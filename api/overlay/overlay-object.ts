@@ -3,7 +3,14 @@
 // rules, the flannel config and the operator use. The webhook, the operator and
 // `plexus validate` all call it, so a manifest gets the same words offline and
 // at admission.
-import { checked, error, warning, type Checked, type Finding } from '../common/findings.ts';
+import {
+  checked,
+  error,
+  warning,
+  type Checked,
+  type Finding,
+  appendAll,
+} from '../common/findings.ts';
 import { describeType, isPlainObject, typeError } from '../common/json-value.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/names.ts';
 import { quote, quoteValue } from '../common/quote.ts';
@@ -40,7 +47,7 @@ export function checkOverlayNetwork(on: unknown): Checked<ResolvedOverlay> {
     return { findings };
   }
   const spec = checkOverlayNetworkSpec(on.spec, 'spec');
-  findings.push(...spec.findings);
+  appendAll(findings, spec.findings);
   if (spec.value === undefined || identity === undefined) return { findings };
   const name = identity.name;
   return checked(findings, {

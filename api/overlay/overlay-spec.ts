@@ -2,7 +2,15 @@
 // later rule uses: the shape the CRD schema enforces, the CEL rules and
 // flannel's subnet limits, each problem with a fix where we can tell. Keys
 // and limits come from the schema in api/resources, so the two cannot drift.
-import { checked, child, error, warning, type Checked, type Finding } from '../common/findings.ts';
+import {
+  checked,
+  child,
+  error,
+  warning,
+  type Checked,
+  type Finding,
+  appendAll,
+} from '../common/findings.ts';
 import { isPlainObject, readInteger, typeError, type IntRange } from '../common/json-value.ts';
 import { dns1123LabelProblem } from '../common/names.ts';
 import { quote, quoteValue } from '../common/quote.ts';
@@ -136,7 +144,7 @@ function readSubnets(
       subnetMax: f('subnetMax'),
     },
   );
-  out.push(...r.findings);
+  appendAll(out, r.findings);
   if (r.plan === undefined) return undefined;
   const written: WrittenSubnets = {
     network: network.canonical,
@@ -316,7 +324,7 @@ function etcdPrefixProblem(prefix: string, field: string): Finding | undefined {
 function readSelector(sel: unknown, field: string, out: Finding[]): LabelSelector | undefined {
   if (sel === undefined) return undefined;
   const r = checkLabelSelector(sel, field);
-  out.push(...r.findings);
+  appendAll(out, r.findings);
   return r.value;
 }
 

@@ -385,3 +385,25 @@ describe('validateManifests under hostile input', () => {
     expect(summary?.severity).toBe('error');
   });
 });
+
+describe('validateManifests with hundreds of thousands of findings in one object', () => {
+  it('neither throws nor lists them all: a NAD config and an OverlayNetwork selector', () => {
+    const trunks = JSON.stringify({
+      cniVersion: '1.0.0',
+      type: 'bridge',
+      vlanTrunk: Array.from({ length: 200_000 }, () => 0),
+    });
+    const labels = Object.fromEntries(
+      Array.from({ length: 200_000 }, (_, i) => [`k${i}`, 'not ok']),
+    );
+    const set = validateSet([
+      doc(nad('n', 'default', trunks), 1),
+      doc(overlay('o', '10.5.0.0/16', 2, { nodeSelector: { matchLabels: labels } }), 2),
+    ]);
+    const [n, o] = set.objects;
+    expect(n?.errors.length).toBeLessThanOrEqual(MAX_FINDINGS_PER_OBJECT + 1);
+    expect(n?.errors.at(-1)?.message).toMatch(/more finding\(s\) .* are not listed/);
+    expect(o?.errors.length).toBeLessThanOrEqual(MAX_FINDINGS_PER_OBJECT + 1);
+    expect(o?.errors.at(-1)?.field).toBe(LEFT_OUT_FIELD);
+  });
+});

@@ -1,7 +1,7 @@
 // Step 2 of validating a manifest set: each object on its own, through the
 // same validators the admission webhook uses, keeping what the cross-object
 // steps need (NAD references, resolved OverlayNetworks).
-import { child, error, type Finding } from '../common/findings.ts';
+import { appendAll, child, error, type Finding } from '../common/findings.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { checkAnnotationValues } from '../common/metadata.ts';
 import { dns1123SubdomainProblem } from '../common/names.ts';
@@ -49,17 +49,17 @@ export function checkObject(o: ManifestObject, defaultNamespace: string): Checke
     overlayReferences: [],
   };
   if (o.cls === 'pod') {
-    out.findings.push(...checkWorkloadMetadata(o.obj, o.kind));
+    appendAll(out.findings, checkWorkloadMetadata(o.obj, o.kind));
     const r = podNetworkValidator({ defaultNamespace }).create(o.obj);
-    out.findings.push(...r.findings);
+    appendAll(out.findings, r.findings);
     out.nadReferences = r.references;
   } else if (o.cls === 'nad') {
     const r = nadValidator().create(o.obj);
-    out.findings.push(...r.findings);
+    appendAll(out.findings, r.findings);
     out.overlayReferences = r.overlayReferences;
   } else if (o.cls === 'overlay') {
     const r = overlayNetworkValidator.create(o.obj);
-    out.findings.push(...r.findings);
+    appendAll(out.findings, r.findings);
     if (r.value !== undefined) out.overlay = r.value;
   }
   return out;
