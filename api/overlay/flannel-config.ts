@@ -3,15 +3,8 @@
 // flannel's own semantics (Go's encoding/json matches keys case-insensitively,
 // the last duplicate wins, unknown keys are ignored; an absent Backend means
 // the long-gone udp backend; Port 0 means the kernel's 8472).
-import {
-  child,
-  error,
-  hasErrors,
-  warning,
-  type Checked,
-  type Finding,
-  appendAll,
-} from '../common/findings.ts';
+import { appendAll, child, error, hasErrors, warning } from '../common/findings.ts';
+import type { Checked, Finding } from '../common/findings.ts';
 import { readJsonText } from '../common/json-text.ts';
 import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
 import { PORT_MAX, VNI_MAX } from '../common/limits.ts';

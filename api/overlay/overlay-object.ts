@@ -3,14 +3,8 @@
 // rules, the flannel config and the operator use. The webhook, the operator and
 // `plexus validate` all call it, so a manifest gets the same words offline and
 // at admission.
-import {
-  checked,
-  error,
-  warning,
-  type Checked,
-  type Finding,
-  appendAll,
-} from '../common/findings.ts';
+import { appendAll, checked, error, warning } from '../common/findings.ts';
+import type { Checked, Finding } from '../common/findings.ts';
 import { describeType, isPlainObject, typeError } from '../common/json-value.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/names.ts';
 import { quote, quoteValue } from '../common/quote.ts';

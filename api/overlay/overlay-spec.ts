@@ -2,15 +2,8 @@
 // later rule uses: the shape the CRD schema enforces, the CEL rules and
 // flannel's subnet limits, each problem with a fix where we can tell. Keys
 // and limits come from the schema in api/resources, so the two cannot drift.
-import {
-  checked,
-  child,
-  error,
-  warning,
-  type Checked,
-  type Finding,
-  appendAll,
-} from '../common/findings.ts';
+import { appendAll, checked, child, error, warning } from '../common/findings.ts';
+import type { Checked, Finding } from '../common/findings.ts';
 import { isPlainObject, readInteger, typeError, type IntRange } from '../common/json-value.ts';
 import { dns1123LabelProblem } from '../common/names.ts';
 import { quote, quoteValue } from '../common/quote.ts';
