@@ -2,9 +2,8 @@
 // at least 50,000 validations/s on one core. Two inputs: the same annotation
 // every time (replicas of one workload) and a pool of 4,096 annotations with
 // distinct addresses and MACs, so no cache anywhere can flatter the figure.
-import { checkPodNetworkAnnotations } from '../api/npwg/pod-annotations.ts';
-import { BENCH_NETWORKS_ANNOTATION, BENCH_POD_NAMESPACE } from '../api/npwg/bench-input.ts';
-import { NETWORKS_ANNOTATION } from '../api/npwg/types.ts';
+import { checkPodNetworkAnnotations, NETWORKS_ANNOTATION } from '../api/npwg/index.ts';
+import { BENCH_NETWORKS_ANNOTATION, BENCH_POD_NAMESPACE } from '../api/testing/index.ts';
 import type { BenchCase } from './bench-case.ts';
 
 const TARGET = 50_000;
@@ -27,7 +26,7 @@ const same = { [NETWORKS_ANNOTATION]: BENCH_NETWORKS_ANNOTATION };
 for (const annotations of [same, pool[0], pool[4095]]) {
   const r = checkPodNetworkAnnotations(annotations, BENCH_POD_NAMESPACE);
   const errors = r.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0 || r.attachments.length !== 4)
+  if (errors.length > 0 || r.value?.attachments.length !== 4)
     throw new Error(`bench input is not valid: ${JSON.stringify(errors)}`);
 }
 
@@ -39,7 +38,7 @@ export const benches: BenchCase[] = [
     name: 'pod annotation, 4 JSON elements, same input',
     minOpsPerSec: TARGET,
     fn: () => {
-      sink += checkPodNetworkAnnotations(same, BENCH_POD_NAMESPACE).attachments.length;
+      sink += checkPodNetworkAnnotations(same, BENCH_POD_NAMESPACE).value?.attachments.length ?? 0;
     },
   },
   {
@@ -47,7 +46,8 @@ export const benches: BenchCase[] = [
     minOpsPerSec: TARGET,
     fn: () => {
       next = (next + 1) & 4095;
-      sink += checkPodNetworkAnnotations(pool[next], BENCH_POD_NAMESPACE).attachments.length;
+      sink +=
+        checkPodNetworkAnnotations(pool[next], BENCH_POD_NAMESPACE).value?.attachments.length ?? 0;
     },
   },
 ];

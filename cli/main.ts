@@ -3,8 +3,8 @@
 // 1 errors found, 2 anything else (usage, unreadable input, internal error),
 // always with one line on stderr and, under `-o json`, one JSON document on stdout.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseCidr } from '../api/net/ip.ts';
-import { dns1123LabelProblem } from '../api/names.ts';
+import { parseCidr } from '../api/net/index.ts';
+import { dns1123LabelProblem } from '../api/common/index.ts';
 import { InputError } from './validate/input-error.ts';
 import { runValidate, type CliIO } from './validate/command.ts';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { renderedCrdFiles } from '../api/crd/sources.ts';
+import { renderedCrdFiles } from '../api/crd/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

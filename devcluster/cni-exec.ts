@@ -5,7 +5,7 @@
 // (network, container, ifname) like libcni's /var/lib/cni/results.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPlainObject } from '../api/findings.ts';
+import { isPlainObject } from '../api/common/index.ts';
 import { run } from './proc.ts';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION' | 'STATUS' | 'GC';

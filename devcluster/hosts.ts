@@ -7,7 +7,7 @@
 // Nothing is created in the root namespace: both ends of every veth are
 // created directly inside the run's namespaces, so names never clash between
 // runs and test addresses never leave them.
-import { isCanonical, parseCidr } from '../api/net/ip.ts';
+import { isCanonical, parseCidr } from '../api/net/index.ts';
 import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNetns, deleteNetns, ipBatch, nsExec, ping } from './netns.ts';

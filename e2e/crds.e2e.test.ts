@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlane, skipReason } from './context.ts';
 import { apiRequest, kubectl, kubectlJson } from '../devcluster/kube.ts';
 import type { ControlPlaneInfo } from '../devcluster/kube.ts';
-import { isPlainObject } from '../api/findings.ts';
+import { isPlainObject } from '../api/common/index.ts';
 
 const OVERLAY_CRD = 'overlaynetworks.plexus.dev';
 const NNC_CRD = 'nodenetworkconfigs.plexus.dev';

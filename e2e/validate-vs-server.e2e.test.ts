@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { skipReason, controlPlane } from './context.ts';
 import { kubectl } from '../devcluster/kube.ts';
-import { validateManifests } from '../api/validate/manifests.ts';
+import { validateManifests } from '../api/validate/index.ts';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 
@@ -51,7 +51,7 @@ describe.skipIf(skipReason() !== null)('plexus validate agrees with the API serv
         metadata: { name: 'bad' },
         spec,
       };
-      const offline = validateManifests([{ file: 'x', document: 1, value: on }]);
+      const offline = validateManifests([{ file: 'x', document: 1, value: on }]).objects;
       expect(offline[0]?.errors.length, `offline check missed: ${what}`).toBeGreaterThan(0);
       const server = await kubectl(controlPlane(), ['create', '--dry-run=server', '-f', '-'], {
         input: JSON.stringify(on),

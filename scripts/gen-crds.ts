@@ -3,7 +3,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderedCrdFiles } from '../api/crd/sources.ts';
+import { renderedCrdFiles } from '../api/crd/index.ts';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'crds');
 await mkdir(outDir, { recursive: true });

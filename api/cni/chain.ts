@@ -1,6 +1,8 @@
 // Checks the order of plugins in a network: the first plugin creates the pod's
 // interface, later ones work on its result (`prevResult`).
-import { child, error, type Finding } from '../findings.ts';
+import type { FindingOut } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
+import { child, error } from '../common/findings.ts';
 import { pluginKind } from './plugin-kinds.ts';
 
 export interface ChainEntry {
@@ -10,7 +12,7 @@ export interface ChainEntry {
 }
 
 /** `inList` is false for a single-plugin config, which runs without a prevResult. */
-export function checkChain(entries: readonly ChainEntry[], inList: boolean, out: Finding[]): void {
+export function checkChain(entries: readonly ChainEntry[], inList: boolean, out: FindingOut): void {
   let creator: ChainEntry | undefined;
   let mayCreate = false; // an interface plugin or a third-party one came before
   entries.forEach((e, i) => {
@@ -35,7 +37,7 @@ export function checkChain(entries: readonly ChainEntry[], inList: boolean, out:
           `${e.type} is a chained plugin: it adjusts the interface a plugin before it created and fails when run ${inList ? 'first' : 'alone'}`,
           inList
             ? `move it after the interface plugin in "plugins"`
-            : `use a list: "plugins": [{"type": "bridge", …}, {"type": "${e.type}", …}]`,
+            : `use a list: "plugins": [{"type": "bridge", …}, {"type": ${quote(e.type)}, …}]`,
         ),
       );
     }

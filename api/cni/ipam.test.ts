@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../findings.ts';
+import type { Finding } from '../common/findings.ts';
 import { checkDns, checkIpam, checkRoutes, type IpamContext } from './ipam.ts';
 
 function run(

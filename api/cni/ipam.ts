@@ -2,7 +2,10 @@
 // plugins read it (containernetworking/plugins: host-local's RangeSet/Range
 // canonicalization, static's address list, dhcp). Other IPAM types
 // (whereabouts, calico-ipam, …) are accepted unchecked.
-import { child, error, isPlainObject, warning, type Finding } from '../findings.ts';
+import type { FindingOut } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
+import { child, error, warning } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
 import { cidrContainsIp, formatIp, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import {
   checkIpText,
@@ -12,9 +15,9 @@ import {
   optIp,
   optString,
   pluginTypeProblem,
-  typeError,
   type Json,
-} from './fields.ts';
+  type KeyOf,
+} from './field-readers.ts';
 
 /** What the enclosing plugin offers that can stand in for static IPAM data. */
 export interface IpamContext {
@@ -31,10 +34,10 @@ export function checkIpam(
   v: unknown,
   path: string,
   ctx: IpamContext,
-  out: Finding[],
+  out: FindingOut,
 ): string | undefined {
   if (!isPlainObject(v)) {
-    out.push(typeError(path, 'object', v));
+    out.push(typeError(path, 'an object', v));
     return undefined;
   }
   const type = optString(v, 'type', path, out);
@@ -53,7 +56,7 @@ export function checkIpam(
   }
   const problem = pluginTypeProblem(type);
   if (problem !== undefined) {
-    out.push(error(child(path, 'type'), `IPAM type "${type}" ${problem}`));
+    out.push(error(child(path, 'type'), `IPAM type ${quote(type)} ${problem}`));
     return undefined;
   }
   switch (type) {
@@ -79,12 +82,12 @@ interface EffectiveRange {
   path: string;
 }
 
-function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding[]): void {
+function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
   optString(ipam, 'dataDir', path, out);
   optString(ipam, 'resolvConf', path, out);
   checkRoutes(ipam.routes, child(path, 'routes'), out);
 
-  const sets: { ranges: EffectiveRange[]; label: string }[] = [];
+  const sets: RangeSet[] = [];
   // The legacy flat form: host-local prepends it to `ranges` as range set 0.
   const flatKeys = ['rangeStart', 'rangeEnd', 'gateway'].filter((k) => ipam[k] !== undefined);
   if (ipam.subnet !== undefined) {
@@ -116,23 +119,32 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
     if (checked !== undefined) sets.push({ ranges: checked, label: `range set ${setPath}` });
   });
 
+  if (ipam.subnet === undefined && flatKeys.length === 0) checkHasRanges(ipam, path, ctx, out);
+  checkSetOverlaps(sets, out);
+}
+
+interface RangeSet {
+  ranges: EffectiveRange[];
+  label: string;
+}
+
+/** Without ranges host-local fails every ADD ("no IP ranges specified"),
+ * unless the runtime passes them through the ipRanges capability. */
+function checkHasRanges(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
   const noRanges =
     ipam.ranges === undefined || (Array.isArray(ipam.ranges) && ipam.ranges.length === 0);
-  if (ipam.subnet === undefined && noRanges && flatKeys.length === 0) {
-    // Without ranges host-local fails every ADD ("no IP ranges specified"),
-    // unless the runtime passes them through the ipRanges capability.
-    if (ctx.capabilities?.ipRanges !== true) {
-      out.push(
-        error(
-          child(path, 'ranges'),
-          'host-local needs at least one range',
-          'add "ranges": [[{"subnet": "10.1.0.0/24"}]] (or the flat "subnet")',
-        ),
-      );
-    }
-  }
+  if (!noRanges || ctx.capabilities?.ipRanges === true) return;
+  out.push(
+    error(
+      child(path, 'ranges'),
+      'host-local needs at least one range',
+      'add "ranges": [[{"subnet": "10.1.0.0/24"}]] (or the flat "subnet")',
+    ),
+  );
+}
 
-  // host-local refuses range sets that overlap each other.
+/** host-local refuses range sets that overlap each other. */
+function checkSetOverlaps(sets: readonly RangeSet[], out: FindingOut): void {
   for (let i = 0; i < sets.length; i++) {
     for (let j = i + 1; j < sets.length; j++) {
       const a = sets[i];
@@ -152,12 +164,13 @@ function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: Finding
   }
 }
 
-function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRange[] | undefined {
+function checkRangeSet(set: unknown, path: string, out: FindingOut): EffectiveRange[] | undefined {
   if (!Array.isArray(set)) {
     out.push(
-      error(
+      typeError(
         path,
-        `must be an array of ranges (found ${isPlainObject(set) ? 'object' : typeof set})`,
+        'a list of ranges',
+        set,
         isPlainObject(set) ? 'wrap the range in brackets: "ranges": [[{…}]]' : undefined,
       ),
     );
@@ -176,99 +189,57 @@ function checkRangeSet(set: unknown, path: string, out: Finding[]): EffectiveRan
   const ranges: EffectiveRange[] = [];
   let ok = true;
   set.forEach((r, i) => {
-    const rPath = child(path, i);
-    if (!isPlainObject(r)) {
-      out.push(typeError(rPath, 'object', r));
-      ok = false;
-      return;
-    }
-    const eff = checkRange(r, rPath, out);
-    if (eff === undefined) {
-      ok = false;
-      return;
-    }
-    const first = ranges[0];
-    if (first !== undefined && first.family !== eff.family) {
-      out.push(
-        error(
-          child(rPath, 'subnet'),
-          `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`,
-          'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]',
-        ),
-      );
-      ok = false;
-      return;
-    }
-    const clash = ranges.find((other) => rangesOverlap(other, eff));
-    if (clash !== undefined) {
-      out.push(
-        error(
-          child(rPath, 'subnet'),
-          `overlaps the range at ${clash.path}`,
-          'ranges in one set must not share addresses',
-        ),
-      );
-      ok = false;
-      return;
-    }
-    ranges.push(eff);
+    const eff = rangeOfSet(r, child(path, i), ranges, out);
+    if (eff === undefined) ok = false;
+    else ranges.push(eff);
   });
   return ok ? ranges : undefined;
 }
 
-/** One host-local range (also the legacy flat form, which uses the same keys). */
-function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | undefined {
-  const before = out.length;
-  if (r.subnet === undefined) {
-    out.push(
-      error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
-    );
+/** One range of a set: readable, of the set's family, and apart from the ranges before it. */
+function rangeOfSet(
+  r: unknown,
+  rPath: string,
+  before: readonly EffectiveRange[],
+  out: FindingOut,
+): EffectiveRange | undefined {
+  if (!isPlainObject(r)) {
+    out.push(typeError(rPath, 'an object', r));
     return undefined;
   }
-  // A subnet with host bits is reported, then checked further as its network
-  // so one run shows every problem of the range.
-  const written = typeof r.subnet === 'string' ? parseCidr(r.subnet) : undefined;
-  const subnet =
-    checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ??
-    (written !== undefined ? parseCidr(written.canonical) : undefined);
-  if (subnet === undefined) return undefined;
-  const bits = subnet.family === 4 ? 32 : 128;
-  if (subnet.prefix > bits - 2) {
+  const eff = checkRange(r, rPath, out);
+  if (eff === undefined) return undefined;
+  const first = before[0];
+  if (first !== undefined && first.family !== eff.family) {
     out.push(
       error(
-        child(path, 'subnet'),
-        `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`,
+        child(rPath, 'subnet'),
+        `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`,
+        'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]',
       ),
     );
     return undefined;
   }
-  const inSubnet = (key: string): bigint | undefined => {
-    const ip = optIp(r, key, path, out);
-    if (ip === undefined) return undefined;
-    if (ip.family !== subnet.family) {
-      out.push(
-        error(
-          child(path, key),
-          `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`,
-        ),
-      );
-      return undefined;
-    }
-    if (!cidrContainsIp(subnet, ip)) {
-      out.push(
-        error(
-          child(path, key),
-          `${ip.text} is not inside subnet ${subnet.canonical}`,
-          `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`,
-        ),
-      );
-      return undefined;
-    }
-    return ip.value;
-  };
-  const startIp = inSubnet('rangeStart');
-  const endIp = inSubnet('rangeEnd');
-  inSubnet('gateway');
+  const clash = before.find((other) => rangesOverlap(other, eff));
+  if (clash === undefined) return eff;
+  out.push(
+    error(
+      child(rPath, 'subnet'),
+      `overlaps the range at ${clash.path}`,
+      'ranges in one set must not share addresses',
+    ),
+  );
+  return undefined;
+}
+
+/** One host-local range (also the legacy flat form, which uses the same keys). */
+function checkRange(r: Json, path: string, out: FindingOut): EffectiveRange | undefined {
+  const before = out.length;
+  const subnet = checkRangeSubnet(r, path, out);
+  if (subnet === undefined) return undefined;
+  const startIp = addressIn({ o: r, key: 'rangeStart', base: path }, subnet, out);
+  const endIp = addressIn({ o: r, key: 'rangeEnd', base: path }, subnet, out);
+  addressIn({ o: r, key: 'gateway', base: path }, subnet, out);
   const start = startIp ?? subnet.network + 1n;
   // host-local's default end leaves out the IPv4 broadcast address.
   const end = endIp ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
@@ -288,11 +259,61 @@ function checkRange(r: Json, path: string, out: Finding[]): EffectiveRange | und
   return { family: subnet.family, subnet, start, end, path };
 }
 
+/** The range's subnet. One with host bits is reported, then checked further as
+ * its network, so one run shows every problem of the range. */
+function checkRangeSubnet(r: Json, path: string, out: FindingOut): Cidr | undefined {
+  if (r.subnet === undefined) {
+    out.push(
+      error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
+    );
+    return undefined;
+  }
+  const written = typeof r.subnet === 'string' ? parseCidr(r.subnet) : undefined;
+  const subnet =
+    checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ??
+    (written !== undefined ? parseCidr(written.canonical) : undefined);
+  if (subnet === undefined) return undefined;
+  const bits = subnet.family === 4 ? 32 : 128;
+  if (subnet.prefix <= bits - 2) return subnet;
+  out.push(
+    error(
+      child(path, 'subnet'),
+      `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`,
+    ),
+  );
+  return undefined;
+}
+
+/** An optional address of the range (rangeStart, rangeEnd, gateway): inside the subnet. */
+function addressIn(at: KeyOf, subnet: Cidr, out: FindingOut): bigint | undefined {
+  const ip = optIp(at.o, at.key, at.base, out);
+  if (ip === undefined) return undefined;
+  const field = child(at.base, at.key);
+  if (ip.family !== subnet.family) {
+    out.push(
+      error(
+        field,
+        `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`,
+      ),
+    );
+    return undefined;
+  }
+  if (cidrContainsIp(subnet, ip)) return ip.value;
+  out.push(
+    error(
+      field,
+      `${ip.text} is not inside subnet ${subnet.canonical}`,
+      `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`,
+    ),
+  );
+  return undefined;
+}
+
 function rangesOverlap(a: EffectiveRange, b: EffectiveRange): boolean {
   return a.family === b.family && a.start <= b.end && b.start <= a.end;
 }
 
-function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: Finding[]): void {
+function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
   checkRoutes(ipam.routes, child(path, 'routes'), out);
   if (ipam.dns !== undefined) checkDns(ipam.dns, child(path, 'dns'), out);
   const addresses = optArray(ipam, 'addresses', path, out);
@@ -314,9 +335,9 @@ function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: Finding[])
   }
 }
 
-function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
+function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
   if (!isPlainObject(a)) {
-    out.push(typeError(path, 'object', a));
+    out.push(typeError(path, 'an object', a));
     return;
   }
   if (a.address === undefined) {
@@ -331,7 +352,7 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
   }
   const aPath = child(path, 'address');
   if (typeof a.address !== 'string') {
-    out.push(typeError(aPath, 'string', a.address));
+    out.push(typeError(aPath, 'a string', a.address));
     return;
   }
   const cidr = parseCidr(a.address);
@@ -339,7 +360,7 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
     out.push(
       error(
         aPath,
-        `"${a.address}" is not an address with a prefix length`,
+        `${quote(a.address)} is not an address with a prefix length`,
         'write the IP and its prefix length, e.g. 10.1.1.5/24',
       ),
     );
@@ -361,6 +382,11 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
       ),
     );
   }
+  checkStaticGateway(a, path, cidr, out);
+}
+
+/** The address's optional gateway: same family, inside the address's subnet. */
+function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: FindingOut): void {
   const gw = optIp(a, 'gateway', path, out);
   if (gw === undefined) return;
   if (gw.family !== cidr.family) {
@@ -382,16 +408,16 @@ function checkStaticAddress(a: unknown, path: string, out: Finding[]): void {
 }
 
 /** `routes`: [{dst: CIDR, gw?: IP}]; the kernel refuses a destination with host bits. */
-export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
+export function checkRoutes(v: unknown, path: string, out: FindingOut): void {
   if (v === undefined) return;
   if (!Array.isArray(v)) {
-    out.push(typeError(path, 'array', v));
+    out.push(typeError(path, 'a list', v));
     return;
   }
   v.forEach((r, i) => {
     const rPath = child(path, i);
     if (!isPlainObject(r)) {
-      out.push(typeError(rPath, 'object', r));
+      out.push(typeError(rPath, 'an object', r));
       return;
     }
     if (r.dst === undefined) {
@@ -418,9 +444,9 @@ export function checkRoutes(v: unknown, path: string, out: Finding[]): void {
 }
 
 /** The CNI `dns` object: nameservers (IPs), domain, search, options. */
-export function checkDns(v: unknown, path: string, out: Finding[]): void {
+export function checkDns(v: unknown, path: string, out: FindingOut): void {
   if (!isPlainObject(v)) {
-    out.push(typeError(path, 'object', v));
+    out.push(typeError(path, 'an object', v));
     return;
   }
   optString(v, 'domain', path, out);
@@ -429,7 +455,7 @@ export function checkDns(v: unknown, path: string, out: Finding[]): void {
     list?.forEach((item, i) => {
       const p = child(child(path, key), i);
       if (key === 'nameservers') checkIpText(item, p, out);
-      else if (typeof item !== 'string') out.push(typeError(p, 'string', item));
+      else if (typeof item !== 'string') out.push(typeError(p, 'a string', item));
     });
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkNadConfig, MAX_CONFIG_BYTES } from './nad-config.ts';
-import { errorFields, HOST_LOCAL, list, single, warningFields } from './test-helpers.ts';
+import { errorFields, HOST_LOCAL, list, single, warningFields } from '../testing/nad-config.ts';
 
 const opts = { nadName: 'macvlan-conf' };
 
@@ -21,7 +21,7 @@ describe('JSON', () => {
       fix: 'remove the last comma',
     });
     expect(r.findings[0]?.message).toMatch(/line 4, column 1/);
-    expect(r.config).toBeUndefined();
+    expect(r.value).toBeUndefined();
   });
   it('does not echo a huge input in the message', () => {
     const r = checkNadConfig(`{"a": x${' '.repeat(50_000)}}`, opts);
@@ -47,16 +47,16 @@ describe('name', () => {
   it('is injected from the NAD name when missing or empty', () => {
     const r = checkNadConfig('{"cniVersion":"1.0.0","type":"macvlan"}', opts);
     expect(r.findings).toEqual([]);
-    expect(r.config?.name).toBe('macvlan-conf');
-    expect(r.config?.raw.name).toBe('macvlan-conf');
+    expect(r.value?.name).toBe('macvlan-conf');
+    expect(r.value?.raw.name).toBe('macvlan-conf');
     expect(
-      checkNadConfig('{"cniVersion":"1.0.0","name":"","type":"macvlan"}', opts).config?.name,
+      checkNadConfig('{"cniVersion":"1.0.0","name":"","type":"macvlan"}', opts).value?.name,
     ).toBe('macvlan-conf');
   });
   it('may differ from the NAD name', () => {
     const r = single({ name: 'my_net.v2', type: 'macvlan' }, opts);
     expect(r.findings).toEqual([]);
-    expect(r.config?.name).toBe('my_net.v2');
+    expect(r.value?.name).toBe('my_net.v2');
   });
   it('must follow the CNI rule', () => {
     for (const name of ['-net', 'my net', 'a/b', 'ü']) {
@@ -71,7 +71,7 @@ describe('name', () => {
 describe('cniVersion', () => {
   it('accepts every supported version', () => {
     for (const v of ['0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0']) {
-      expect(single({ cniVersion: v, type: 'macvlan' }).config?.cniVersion, v).toBe(v);
+      expect(single({ cniVersion: v, type: 'macvlan' }).value?.cniVersion, v).toBe(v);
     }
   });
   it('is required', () => {
@@ -97,7 +97,7 @@ describe('cniVersion', () => {
       opts,
     );
     expect(r.findings).toEqual([]);
-    expect(r.config?.cniVersion).toBe('1.1.0');
+    expect(r.value?.cniVersion).toBe('1.1.0');
   });
   it('refuses cniVersions that are malformed or only unsupported', () => {
     expect(
@@ -135,18 +135,18 @@ describe('cniVersion', () => {
 describe('single plugin or list', () => {
   it('presents a single plugin as a one-plugin list', () => {
     const r = single({ type: 'macvlan', master: 'eth1', ipam: HOST_LOCAL }, opts);
-    expect(r.config?.plugins).toHaveLength(1);
-    expect(r.config?.plugins[0]).toMatchObject({
+    expect(r.value?.plugins).toHaveLength(1);
+    expect(r.value?.plugins[0]).toMatchObject({
       type: 'macvlan',
       master: 'eth1',
       name: 'macvlan-conf',
     });
-    expect(r.config?.raw.plugins).toBeUndefined();
+    expect(r.value?.raw.plugins).toBeUndefined();
   });
   it('keeps a list and its order', () => {
     const r = list([{ type: 'bridge' }, { type: 'portmap', capabilities: { portMappings: true } }]);
-    expect(r.config?.plugins.map((p) => p.type)).toEqual(['bridge', 'portmap']);
-    expect(Array.isArray(r.config?.raw.plugins)).toBe(true);
+    expect(r.value?.plugins.map((p) => p.type)).toEqual(['bridge', 'portmap']);
+    expect(Array.isArray(r.value?.raw.plugins)).toBe(true);
   });
   it('refuses both type and plugins', () => {
     const r = checkNadConfig(
@@ -286,9 +286,9 @@ describe('list-level flags and shared plugin fields', () => {
     expect(r.findings).toEqual([]);
   });
   it('returns no config when there are errors, and one with warnings only', () => {
-    expect(single({ type: 'macvlan', mode: 'nope' }).config).toBeUndefined();
+    expect(single({ type: 'macvlan', mode: 'nope' }).value).toBeUndefined();
     const warned = single({ type: 'macvlan', mtu: 0 });
     expect(warned.findings).toHaveLength(1);
-    expect(warned.config).toBeDefined();
+    expect(warned.value).toBeDefined();
   });
 });

@@ -20,10 +20,14 @@
 //   accepted. A non-empty ipam without `type` is an error.
 // - host-local subnets with host bits: an error with the canonical form, as
 //   host-local itself refuses them ("Network has host bits set").
-import { child, error, hasErrors, isPlainObject, warning, type Finding } from '../findings.ts';
-import { typeError, type Json } from './fields.ts';
+import { FindingSink, type FindingOut } from '../common/finding-sink.ts';
+import { checked, child, error, warning, type Checked } from '../common/findings.ts';
+import { readJsonText } from '../common/json-text.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
+import { quote } from '../common/quote.ts';
+import { sizeFinding, type SizeLimit } from '../common/size.ts';
+import type { Json } from './field-readers.ts';
 import { checkChain, type ChainEntry } from './chain.ts';
-import { parseJsonText } from './json-text.ts';
 import { checkPlugin, type PluginConf } from './plugin.ts';
 import {
   compareCniVersions,
@@ -38,8 +42,18 @@ export type { PluginConf } from './plugin.ts';
 /** Larger configs are refused unread (a NAD is an etcd object; 1 MiB is plenty). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
+/** At most this many findings are listed for one config; one more counts the rest. */
+export const MAX_CONFIG_FINDINGS = 100;
+
+const CONFIG_SIZE_LIMIT: SizeLimit = {
+  bytes: MAX_CONFIG_BYTES,
+  label: '1 MiB',
+  why: 'the most Plexus reads of a CNI config (a NAD is stored whole in etcd)',
+  fix: 'shorten the CNI config',
+};
+
 /** CNI's network name rule (libcni's ValidateNetworkName). */
-export const CNI_NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const CNI_NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 export interface NadConfigOptions {
   /** The NAD's metadata.name, injected when the config has no name. */
@@ -62,66 +76,14 @@ export interface NormalizedNetConf {
   raw: Record<string, unknown>;
 }
 
-export interface NadConfigResult {
-  findings: Finding[];
-  /** Present when the config exists and has no errors (warnings allowed). */
-  config?: NormalizedNetConf;
-}
+/** `value` is present when the config exists and has no errors (warnings allowed). */
+export type NadConfigResult = Checked<NormalizedNetConf>;
 
-export function checkNadConfig(
-  config: string | undefined,
-  opts: NadConfigOptions,
-): NadConfigResult {
+export function checkNadConfig(config: unknown, opts: NadConfigOptions): NadConfigResult {
   const base = opts.field ?? 'spec.config';
-  const out: Finding[] = [];
-  // Callers hand over whatever the object held (YAML may give null or a map).
-  if (config === undefined || config === null) return { findings: out };
-  if (typeof config !== 'string') {
-    out.push(typeError(base, 'string', config));
-    return { findings: out };
-  }
-  if (config.trim() === '') return { findings: out };
-  // Cheap bound first: UTF-8 is never shorter than the UTF-16 length.
-  if (config.length > MAX_CONFIG_BYTES) {
-    out.push(
-      error(
-        base,
-        `is more than 1 MiB (${config.length} characters); the limit is ${MAX_CONFIG_BYTES} bytes`,
-        'shorten the CNI config',
-      ),
-    );
-    return { findings: out };
-  }
-  const bytes = Buffer.byteLength(config, 'utf8');
-  if (bytes > MAX_CONFIG_BYTES) {
-    out.push(
-      error(
-        base,
-        `is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} (1 MiB)`,
-        'shorten the CNI config',
-      ),
-    );
-    return { findings: out };
-  }
-  const parsed = parseJsonText(config);
-  if (!parsed.ok) {
-    const e = parsed.error;
-    out.push(
-      error(base, `is not valid JSON: ${e.reason} (line ${e.line}, column ${e.column})`, e.fix),
-    );
-    return { findings: out };
-  }
-  const raw = parsed.value;
-  if (!isPlainObject(raw)) {
-    out.push(
-      error(
-        base,
-        `must be a JSON object (found ${Array.isArray(raw) ? 'array' : raw === null ? 'null' : typeof raw})`,
-        'write {"cniVersion": "1.0.0", "type": …} or {"cniVersion": "1.0.0", "plugins": […]}',
-      ),
-    );
-    return { findings: out };
-  }
+  const out = new FindingSink(MAX_CONFIG_FINDINGS);
+  const raw = readConfigObject(config, base, out);
+  if (raw === undefined) return { findings: out.close(base) };
 
   const name = checkName(raw, base, opts.nadName, out);
   const hasPlugins = raw.plugins !== undefined;
@@ -138,16 +100,80 @@ export function checkNadConfig(
   const cniVersion = checkVersion(raw, base, isList, out);
   for (const key of ['disableCheck', 'disableGC', 'loadOnlyInlinedPlugins'])
     checkLibcniBool(raw, key, base, out);
+  const plugins = isList
+    ? checkPluginList(raw, base, opts, out)
+    : checkSinglePlugin(raw, base, opts, out);
+  const findings = out.close(base);
+  if (cniVersion === undefined || name === undefined || plugins === undefined) return { findings };
+  return checked(findings, {
+    cniVersion,
+    name,
+    // A single plugin carries the network's name and version itself.
+    plugins: isList ? plugins : plugins.map((p) => ({ ...p, name })),
+    raw: { ...raw, name },
+  });
+}
 
-  const plugins: PluginConf[] = [];
-  const entries: ChainEntry[] = [];
-  if (!isList) {
-    const p = checkPlugin(raw, base, opts, out);
-    if (p !== undefined) {
-      plugins.push(p);
-      entries.push({ type: p.type, path: base });
-    }
-  } else if (!hasPlugins) {
+/** The config as a JSON object; undefined when it is absent, empty or unusable (with a finding). */
+function readConfigObject(config: unknown, base: string, out: FindingOut): Json | undefined {
+  // Callers hand over whatever the object held (YAML may give null or a map).
+  if (config === undefined || config === null) return undefined;
+  if (typeof config !== 'string') {
+    out.push(
+      typeError(
+        base,
+        'a string holding CNI JSON',
+        config,
+        'quote the JSON, e.g. with a YAML block scalar `config: |`',
+      ),
+    );
+    return undefined;
+  }
+  if (config.trim() === '') return undefined;
+  const tooLarge = sizeFinding(config, base, CONFIG_SIZE_LIMIT);
+  if (tooLarge !== undefined) {
+    out.push(tooLarge);
+    return undefined;
+  }
+  const parsed = readJsonText(config, base, out);
+  if (!parsed.ok) return undefined;
+  if (!isPlainObject(parsed.value)) {
+    out.push(
+      typeError(
+        base,
+        'a JSON object',
+        parsed.value,
+        'write {"cniVersion": "1.0.0", "type": …} or {"cniVersion": "1.0.0", "plugins": […]}',
+      ),
+    );
+    return undefined;
+  }
+  return parsed.value;
+}
+
+/** A config that is one plugin; the chain check runs on it alone. */
+function checkSinglePlugin(
+  raw: Json,
+  base: string,
+  opts: NadConfigOptions,
+  out: FindingOut,
+): PluginConf[] | undefined {
+  const p = checkPlugin(raw, base, opts, out);
+  if (p === undefined) return undefined;
+  checkChain([{ type: p.type, path: base }], false, out);
+  return [p];
+}
+
+/** The plugins of a list; the chain check runs only when every type was readable. */
+function checkPluginList(
+  raw: Json,
+  base: string,
+  opts: NadConfigOptions,
+  out: FindingOut,
+): PluginConf[] | undefined {
+  const list = raw.plugins;
+  const listPath = child(base, 'plugins');
+  if (list === undefined) {
     out.push(
       error(
         base,
@@ -155,55 +181,50 @@ export function checkNadConfig(
         'add "type" for one plugin, or "plugins": [ … ] for a list',
       ),
     );
-  } else if (!Array.isArray(raw.plugins)) {
-    out.push(typeError(child(base, 'plugins'), 'array', raw.plugins));
-  } else if (raw.plugins.length === 0) {
+    return undefined;
+  }
+  if (!Array.isArray(list)) {
+    out.push(typeError(listPath, 'a list', list));
+    return undefined;
+  }
+  if (list.length === 0) {
     out.push(
       error(
-        child(base, 'plugins'),
+        listPath,
         'is empty: a list needs at least one plugin',
         'add a plugin such as {"type": "macvlan", "master": "eth1"}',
       ),
     );
-  } else {
-    raw.plugins.forEach((item, i) => {
-      const path = child(child(base, 'plugins'), i);
-      const p = checkPlugin(item, path, opts, out);
-      if (p !== undefined) {
-        plugins.push(p);
-        entries.push({ type: p.type, path });
-      }
-    });
+    return undefined;
   }
-  // Order only means something when every plugin's type was readable.
-  const expected = !isList ? 1 : Array.isArray(raw.plugins) ? raw.plugins.length : -1;
-  if (entries.length === expected) checkChain(entries, isList, out);
-
-  if (hasErrors(out) || cniVersion === undefined || name === undefined) return { findings: out };
-  const normalized: NormalizedNetConf = {
-    cniVersion,
-    name,
-    // A single plugin carries the network's name and version itself.
-    plugins: isList ? plugins : plugins.map((p) => ({ ...p, name })),
-    raw: { ...raw, name },
-  };
-  return { findings: out, config: normalized };
+  const plugins: PluginConf[] = [];
+  const entries: ChainEntry[] = [];
+  list.forEach((item, i) => {
+    const path = child(listPath, i);
+    const p = checkPlugin(item, path, opts, out);
+    if (p === undefined) return;
+    plugins.push(p);
+    entries.push({ type: p.type, path });
+  });
+  if (entries.length !== list.length) return undefined;
+  checkChain(entries, true, out);
+  return plugins;
 }
 
-function checkName(raw: Json, base: string, nadName: string, out: Finding[]): string | undefined {
+function checkName(raw: Json, base: string, nadName: string, out: FindingOut): string | undefined {
   const v = raw.name;
   // Multus injects the NAD name when name is missing or "".
   if (v === undefined || v === '') return nadName;
   if (typeof v !== 'string') {
-    out.push(typeError(child(base, 'name'), 'string', v));
+    out.push(typeError(child(base, 'name'), 'a string', v));
     return undefined;
   }
   if (!CNI_NETWORK_NAME.test(v)) {
     out.push(
       error(
         child(base, 'name'),
-        `"${v}" is not a valid CNI network name: it must start with a letter or digit, followed by letters, digits, "_", "." or "-"`,
-        `use "${nadName}" (the NAD's name), or remove "name" to get it by default`,
+        `${quote(v)} is not a valid CNI network name: it must start with a letter or digit, followed by letters, digits, "_", "." or "-"`,
+        `use ${quote(nadName)} (the NAD's name), or remove "name" to get it by default`,
       ),
     );
     return undefined;
@@ -211,57 +232,28 @@ function checkName(raw: Json, base: string, nadName: string, out: Finding[]): st
   return v;
 }
 
+const SUPPORTED = SUPPORTED_CNI_VERSIONS.join(', ');
+
 /** Returns the effective cniVersion, or undefined after reporting why there is none. */
 function checkVersion(
   raw: Json,
   base: string,
   isList: boolean,
-  out: Finding[],
+  out: FindingOut,
 ): string | undefined {
   const vPath = child(base, 'cniVersion');
-  const supported = SUPPORTED_CNI_VERSIONS.join(', ');
   let version: string | undefined;
   if (raw.cniVersion !== undefined && raw.cniVersion !== '') {
     if (typeof raw.cniVersion !== 'string') {
-      out.push(typeError(vPath, 'string', raw.cniVersion));
+      out.push(typeError(vPath, 'a string', raw.cniVersion));
       return undefined;
     }
     version = raw.cniVersion;
   }
-
   const listed = checkVersionList(raw, base, isList, out);
   if (listed === null) return undefined;
-  if (listed !== undefined) {
-    // libcni: the highest of cniVersions (plus cniVersion) that it implements.
-    const candidates = version !== undefined ? [...listed, version] : [...listed];
-    const usable = candidates.filter(
-      (v) => parseCniVersion(v) !== undefined && compareCniVersions(v, LATEST_CNI_VERSION) <= 0,
-    );
-    usable.sort(compareCniVersions);
-    const chosen = usable[usable.length - 1];
-    if (chosen === undefined) {
-      out.push(
-        error(
-          child(base, 'cniVersions'),
-          `lists no version up to ${LATEST_CNI_VERSION}`,
-          `include one of ${supported}`,
-        ),
-      );
-      return undefined;
-    }
-    if (!isSupportedCniVersion(chosen)) {
-      out.push(
-        error(
-          child(base, 'cniVersions'),
-          `the highest usable version here is ${chosen}, which Plexus does not support`,
-          `include one of ${supported}`,
-        ),
-      );
-      return undefined;
-    }
-    return chosen;
-  }
-
+  if (listed !== undefined)
+    return chooseListedVersion(listed, version, child(base, 'cniVersions'), out);
   if (version === undefined) {
     out.push(
       error(
@@ -272,20 +264,44 @@ function checkVersion(
     );
     return undefined;
   }
-  if (!isSupportedCniVersion(version)) {
-    const short = /^[0-9]+\.[0-9]+$/.test(version) ? `"${version}.0"` : undefined;
-    out.push(
-      error(
-        vPath,
-        `"${version}" is not a supported CNI version (supported: ${supported})`,
-        short !== undefined && isSupportedCniVersion(`${version}.0`)
-          ? `write ${short}`
-          : 'use "1.0.0" (every reference plugin here supports it)',
-      ),
-    );
-    return undefined;
-  }
-  return version;
+  if (isSupportedCniVersion(version)) return version;
+  const short = /^[0-9]+\.[0-9]+$/.test(version) ? `"${version}.0"` : undefined;
+  out.push(
+    error(
+      vPath,
+      `${quote(version)} is not a supported CNI version (supported: ${SUPPORTED})`,
+      short !== undefined && isSupportedCniVersion(`${version}.0`)
+        ? `write ${short}`
+        : 'use "1.0.0" (every reference plugin here supports it)',
+    ),
+  );
+  return undefined;
+}
+
+/** libcni: the highest of cniVersions (plus cniVersion) that it implements. */
+function chooseListedVersion(
+  listed: readonly string[],
+  version: string | undefined,
+  field: string,
+  out: FindingOut,
+): string | undefined {
+  const candidates = version !== undefined ? [...listed, version] : [...listed];
+  const usable = candidates.filter(
+    (v) => parseCniVersion(v) !== undefined && compareCniVersions(v, LATEST_CNI_VERSION) <= 0,
+  );
+  usable.sort(compareCniVersions);
+  const chosen = usable[usable.length - 1];
+  if (chosen !== undefined && isSupportedCniVersion(chosen)) return chosen;
+  out.push(
+    error(
+      field,
+      chosen === undefined
+        ? `lists no version up to ${LATEST_CNI_VERSION}`
+        : `the highest usable version here is ${chosen}, which Plexus does not support`,
+      `include one of ${SUPPORTED}`,
+    ),
+  );
+  return undefined;
 }
 
 /** `cniVersions`: undefined when absent or empty, null after an error. */
@@ -293,7 +309,7 @@ function checkVersionList(
   raw: Json,
   base: string,
   isList: boolean,
-  out: Finding[],
+  out: FindingOut,
 ): string[] | undefined | null {
   const v = raw.cniVersions;
   if (v === undefined) return undefined;
@@ -309,17 +325,17 @@ function checkVersionList(
     return undefined;
   }
   if (!Array.isArray(v)) {
-    out.push(typeError(path, 'array', v));
+    out.push(typeError(path, 'a list', v));
     return null;
   }
   let ok = true;
   const list: string[] = [];
   v.forEach((item, i) => {
     if (typeof item !== 'string') {
-      out.push(typeError(child(path, i), 'string', item));
+      out.push(typeError(child(path, i), 'a string', item));
       ok = false;
     } else if (parseCniVersion(item) === undefined) {
-      out.push(error(child(path, i), `"${item}" is not a version (major.minor.patch)`));
+      out.push(error(child(path, i), `${quote(item)} is not a version (major.minor.patch)`));
       ok = false;
     } else {
       list.push(item);
@@ -330,7 +346,7 @@ function checkVersionList(
 }
 
 /** libcni reads these as a boolean or the strings "true"/"false" (any case). */
-function checkLibcniBool(raw: Json, key: string, base: string, out: Finding[]): void {
+function checkLibcniBool(raw: Json, key: string, base: string, out: FindingOut): void {
   const v = raw[key];
   if (v === undefined || typeof v === 'boolean') return;
   const path = child(base, key);
@@ -338,11 +354,11 @@ function checkLibcniBool(raw: Json, key: string, base: string, out: Finding[]): 
     out.push(
       warning(
         path,
-        `is the string "${v}"; libcni accepts it, but other runtimes expect a boolean`,
+        `is the string ${quote(v)}; libcni accepts it, but other runtimes expect a boolean`,
         `write ${v.toLowerCase()} without quotes`,
       ),
     );
     return;
   }
-  out.push(typeError(path, 'boolean', v));
+  out.push(typeError(path, 'true or false', v));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFields, HOST_LOCAL, list, single, warningFields } from './test-helpers.ts';
+import { errorFields, HOST_LOCAL, list, single, warningFields } from '../testing/nad-config.ts';
 
 const MACVLAN = { type: 'macvlan', master: 'eth1', ipam: HOST_LOCAL };
 

@@ -22,8 +22,10 @@
 //     ipMasq              bool, default false: masquerade the pod's traffic leaving the node
 //     mtu                 veth MTU, default: the MTU of the previous plugin's interface
 //   No `ipam`: the pod keeps the underlay address the previous plugin gave it.
-import { child, error, warning, type Finding } from '../findings.ts';
-import { dns1123SubdomainProblem } from '../names.ts';
+import type { FindingOut } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
+import { child, error, warning } from '../common/findings.ts';
+import { dns1123SubdomainProblem } from '../common/names.ts';
 import { cidrsOverlap } from '../net/ip.ts';
 import {
   optBool,
@@ -33,13 +35,13 @@ import {
   optNetworkCidr,
   optString,
   type Json,
-} from './fields.ts';
+} from './field-readers.ts';
 
 export function checkPlexusOverlay(
   p: Json,
   path: string,
   overlayNetworks: ReadonlySet<string> | undefined,
-  out: Finding[],
+  out: FindingOut,
 ): void {
   const nPath = child(path, 'network');
   if (p.network === undefined) {
@@ -55,12 +57,12 @@ export function checkPlexusOverlay(
     if (network !== undefined) {
       const problem = dns1123SubdomainProblem(network);
       if (problem !== undefined) {
-        out.push(error(nPath, `"${network}" is not an OverlayNetwork name: ${problem}`));
+        out.push(error(nPath, `${quote(network)} is not an OverlayNetwork name: ${problem}`));
       } else if (overlayNetworks !== undefined && !overlayNetworks.has(network)) {
         out.push(
           error(
             nPath,
-            `OverlayNetwork "${network}" does not exist`,
+            `OverlayNetwork ${quote(network)} does not exist`,
             `create OverlayNetwork ${network} or correct the name`,
           ),
         );
@@ -78,7 +80,7 @@ export function checkPlexusOverlay(
   }
 }
 
-export function checkVethToHost(p: Json, path: string, out: Finding[]): void {
+export function checkVethToHost(p: Json, path: string, out: FindingOut): void {
   optIfName(p, 'hostInterface', path, out);
   optIfName(p, 'containerInterface', path, out);
   optIp(p, 'hostIP', path, out);

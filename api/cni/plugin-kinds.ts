@@ -2,7 +2,7 @@
 // third-party plugins (sriov, ovs, …): accepted, and assumed to be able to
 // create the interface, since we cannot tell.
 
-export type PluginKind =
+type PluginKind =
   /** Creates (or moves in) the CNI_IFNAME interface: must come first in a list, once. */
   | 'interface'
   /** Works on the previous plugin's result (`prevResult`): never first. */

@@ -1,7 +1,10 @@
 // Checks one plugin configuration object: the fields every plugin shares
 // (type, capabilities, runtimeConfig, args, dns, ipam), then its own fields.
-import { child, error, isPlainObject, type Finding } from '../findings.ts';
-import { optObject, pluginTypeProblem, typeError, type Json } from './fields.ts';
+import type { FindingOut } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
+import { child, error } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
+import { optObject, pluginTypeProblem, type Json } from './field-readers.ts';
 import { checkDns, checkIpam } from './ipam.ts';
 import { NEEDS_IPAM, pluginKind } from './plugin-kinds.ts';
 import { checkPlexusOverlay, checkVethToHost } from './plexus-plugins.ts';
@@ -11,7 +14,7 @@ import { checkReferencePluginFields } from './reference-plugins.ts';
  * read them), with its `type` known to be a usable string. */
 export type PluginConf = Record<string, unknown> & { type: string };
 
-export interface PluginCheckOptions {
+interface PluginCheckOptions {
   /** Names of existing OverlayNetworks; undefined skips the existence check. */
   overlayNetworks?: ReadonlySet<string> | undefined;
 }
@@ -21,10 +24,10 @@ export function checkPlugin(
   p: unknown,
   path: string,
   opts: PluginCheckOptions,
-  out: Finding[],
+  out: FindingOut,
 ): PluginConf | undefined {
   if (!isPlainObject(p)) {
-    out.push(typeError(path, 'object', p));
+    out.push(typeError(path, 'an object', p));
     return undefined;
   }
   const type = checkType(p, path, out);
@@ -33,7 +36,7 @@ export function checkPlugin(
   if (caps !== undefined) {
     for (const [k, v] of Object.entries(caps)) {
       if (typeof v !== 'boolean')
-        out.push(typeError(child(child(path, 'capabilities'), k), 'boolean', v));
+        out.push(typeError(child(child(path, 'capabilities'), k), 'true or false', v));
     }
   }
   const runtimeConfig = optObject(p, 'runtimeConfig', path, out);
@@ -69,7 +72,7 @@ export function checkPlugin(
   return { ...p, type };
 }
 
-function checkType(p: Json, path: string, out: Finding[]): string | undefined {
+function checkType(p: Json, path: string, out: FindingOut): string | undefined {
   const tPath = child(path, 'type');
   if (p.type === undefined) {
     out.push(
@@ -78,13 +81,13 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
     return undefined;
   }
   if (typeof p.type !== 'string') {
-    out.push(typeError(tPath, 'string', p.type));
+    out.push(typeError(tPath, 'a string', p.type));
     return undefined;
   }
   const type = p.type;
   const problem = pluginTypeProblem(type);
   if (problem !== undefined) {
-    out.push(error(tPath, `plugin type "${type}" ${problem}`));
+    out.push(error(tPath, `plugin type ${quote(type)} ${problem}`));
     return undefined;
   }
   const kind = pluginKind(type);
@@ -103,7 +106,7 @@ function checkType(p: Json, path: string, out: Finding[]): string | undefined {
       error(
         tPath,
         `${type} is an IPAM plugin: it hands out addresses but creates no interface`,
-        `put it inside an interface plugin: {"type": "macvlan", "master": "eth1", "ipam": {"type": "${type}", …}}`,
+        `put it inside an interface plugin: {"type": "macvlan", "master": "eth1", "ipam": {"type": ${quote(type)}, …}}`,
       ),
     );
     return undefined;

@@ -3,8 +3,8 @@
 // there are no errors, and the same input gives the same answer.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasErrors } from '../findings.ts';
-import { CNI_CONFIG_EXAMPLES } from './examples.ts';
+import { hasErrors } from '../common/findings.ts';
+import { CNI_CONFIG_EXAMPLES } from '../testing/cni-examples.ts';
 import { checkNadConfig, type NadConfigResult } from './nad-config.ts';
 import { compareCniVersions, negotiateCniVersion, SUPPORTED_CNI_VERSIONS } from './versions.ts';
 
@@ -24,7 +24,7 @@ function assertWellFormed(config: string, r: NadConfigResult): void {
     if (f.fix !== undefined) expect(f.fix.length).toBeGreaterThan(0);
   }
   const blank = config.trim() === '';
-  expect(r.config !== undefined).toBe(!blank && !hasErrors(r.findings));
+  expect(r.value !== undefined).toBe(!blank && !hasErrors(r.findings));
 }
 
 function property(config: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFields, HOST_LOCAL, list, single, warningFields } from './test-helpers.ts';
+import { errorFields, HOST_LOCAL, list, single, warningFields } from '../testing/nad-config.ts';
 
 describe('mtu (all plugins)', () => {
   it('accepts 68–65535', () => {
@@ -236,13 +236,7 @@ describe('bandwidth', () => {
     expect(
       list([
         { type: 'ptp', ipam: HOST_LOCAL },
-        {
-          type: 'bandwidth',
-          ingressRate: 1_000_000,
-          ingressBurst: 100_000,
-          egressRate: 0,
-          egressBurst: 0,
-        },
+        { type: 'bandwidth', ingressRate: 1_000_000, ingressBurst: 100_000 },
       ]).findings,
     ).toEqual([]);
     expect(
@@ -258,8 +252,27 @@ describe('bandwidth', () => {
       { type: 'bandwidth', ingressBurst: 10, egressRate: 10 },
     ]);
     expect(errorFields(r)).toEqual([
-      'spec.config.plugins[1].ingressRate',
-      'spec.config.plugins[1].egressBurst',
+      'spec.config.plugins[1].ingressBurst',
+      'spec.config.plugins[1].egressRate',
+    ]);
+  });
+  it('refuses an explicit zero rate, as a pod annotation does (the plugin skips it)', () => {
+    const r = list([
+      { type: 'ptp', ipam: HOST_LOCAL },
+      {
+        type: 'bandwidth',
+        ingressRate: 1_000_000,
+        ingressBurst: 100_000,
+        egressRate: 0,
+        egressBurst: 0,
+      },
+    ]);
+    expect(r.findings).toMatchObject([
+      {
+        field: 'spec.config.plugins[1].egressRate',
+        severity: 'error',
+        message: expect.stringMatching(/zero egress rate sets no limit/),
+      },
     ]);
   });
   it('refuses negative, fractional and oversized values', () => {

@@ -1,7 +1,16 @@
 // Field checks for the reference plugins (containernetworking/plugins), from
 // their NetConf structs and loadConf checks. Only known fields are checked:
 // unknown keys are ignored by the plugins and allowed by the CNI spec.
-import { child, error, isPlainObject, warning, type Finding } from '../findings.ts';
+import type { FindingOut } from '../common/finding-sink.ts';
+import {
+  BANDWIDTH_KEYS,
+  checkBandwidthLimits,
+  readBandwidthNumber,
+  type BandwidthLimits,
+} from '../common/bandwidth.ts';
+import { child, error, warning } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
+import { quote } from '../common/quote.ts';
 import { parseMac } from '../net/ip.ts';
 import {
   checkNetworkCidr,
@@ -13,38 +22,30 @@ import {
   optObject,
   optString,
   optUnicastMac,
-  typeError,
   type Json,
-} from './fields.ts';
+  type KeyOf,
+} from './field-readers.ts';
 
-type FieldCheck = (p: Json, path: string, out: Finding[]) => void;
+type FieldCheck = (p: Json, path: string, out: FindingOut) => void;
 
-const MAX_UINT64_SAFE = Number.MAX_SAFE_INTEGER; // JSON numbers beyond this lose precision in JS anyway
-
-function optEnum(
-  p: Json,
-  key: string,
-  path: string,
-  out: Finding[],
-  allowed: readonly string[],
-): void {
-  const v = optString(p, key, path, out);
+function optEnum(at: KeyOf, allowed: readonly string[], out: FindingOut): void {
+  const v = optString(at.o, at.key, at.base, out);
   // "" is Go's zero value: the plugins take it as their default.
   if (v === undefined || v === '' || allowed.includes(v)) return;
   const lower = v.toLowerCase();
   const fix = allowed.includes(lower)
     ? `write "${lower}" in lower case`
     : `use one of: ${allowed.join(', ')}`;
-  out.push(error(child(path, key), `"${v}" is not one of ${allowed.join(', ')}`, fix));
+  out.push(error(child(at.base, at.key), `${quote(v)} is not one of ${allowed.join(', ')}`, fix));
 }
 
-function bools(p: Json, path: string, out: Finding[], keys: readonly string[]): void {
+function bools(p: Json, path: string, out: FindingOut, keys: readonly string[]): void {
   for (const k of keys) optBool(p, k, path, out);
 }
 
 const macvlan: FieldCheck = (p, path, out) => {
   optIfName(p, 'master', path, out);
-  optEnum(p, 'mode', path, out, ['bridge', 'private', 'vepa', 'passthru']);
+  optEnum({ o: p, key: 'mode', base: path }, ['bridge', 'private', 'vepa', 'passthru'], out);
   optMtu(p, path, out);
   optUnicastMac(p, 'mac', path, out);
   optBool(p, 'linkInContainer', path, out);
@@ -52,7 +53,7 @@ const macvlan: FieldCheck = (p, path, out) => {
 
 const ipvlan: FieldCheck = (p, path, out) => {
   optIfName(p, 'master', path, out);
-  optEnum(p, 'mode', path, out, ['l2', 'l3', 'l3s']);
+  optEnum({ o: p, key: 'mode', base: path }, ['l2', 'l3', 'l3s'], out);
   optMtu(p, path, out);
   optBool(p, 'linkInContainer', path, out);
 };
@@ -72,7 +73,7 @@ const bridge: FieldCheck = (p, path, out) => {
     'disableContainerInterface',
     'portIsolation',
   ]);
-  optInt(p, 'vlan', path, out, 0, 4094);
+  optInt({ o: p, key: 'vlan', base: path }, [0, 4094], out);
   optMtu(p, path, out);
   optUnicastMac(p, 'mac', path, out);
   const trunks = optArray(p, 'vlanTrunk', path, out);
@@ -80,14 +81,14 @@ const bridge: FieldCheck = (p, path, out) => {
 };
 
 /** One bridge `vlanTrunk` entry: {id} or {minID, maxID}, IDs 1–4094. */
-function checkVlanTrunk(t: unknown, path: string, out: Finding[]): void {
+function checkVlanTrunk(t: unknown, path: string, out: FindingOut): void {
   if (!isPlainObject(t)) {
-    out.push(typeError(path, 'object', t));
+    out.push(typeError(path, 'an object', t));
     return;
   }
-  const id = optInt(t, 'id', path, out, 1, 4094);
-  const min = optInt(t, 'minID', path, out, 1, 4094);
-  const max = optInt(t, 'maxID', path, out, 1, 4094);
+  const id = optInt({ o: t, key: 'id', base: path }, [1, 4094], out);
+  const min = optInt({ o: t, key: 'minID', base: path }, [1, 4094], out);
+  const max = optInt({ o: t, key: 'maxID', base: path }, [1, 4094], out);
   if ((t.minID === undefined) !== (t.maxID === undefined)) {
     const missing = t.minID === undefined ? 'minID' : 'maxID';
     out.push(error(child(path, missing), 'minID and maxID go together', `add "${missing}"`));
@@ -114,7 +115,7 @@ const vlan: FieldCheck = (p, path, out) => {
   if (p.vlanId === undefined) {
     out.push(error(child(path, 'vlanId'), 'is required', 'add "vlanId" (0–4094)'));
   } else {
-    optInt(p, 'vlanId', path, out, 0, 4094);
+    optInt({ o: p, key: 'vlanId', base: path }, [0, 4094], out);
   }
   optMtu(p, path, out);
   optBool(p, 'linkInContainer', path, out);
@@ -133,7 +134,7 @@ const hostDevice: FieldCheck = (p, path, out) => {
     out.push(
       error(
         child(path, 'hwaddr'),
-        `"${hwaddr}" is not a MAC address`,
+        `${quote(hwaddr)} is not a MAC address`,
         'write six hex pairs, e.g. 52:54:00:12:34:56',
       ),
     );
@@ -147,7 +148,7 @@ const hostDevice: FieldCheck = (p, path, out) => {
     out.push(
       error(
         child(path, 'kernelpath'),
-        `"${kernelpath}" must be an absolute path under /sys/devices/`,
+        `${quote(kernelpath)} must be an absolute path under /sys/devices/`,
         'e.g. "/sys/devices/pci0000:00/0000:00:19.0"',
       ),
     );
@@ -157,19 +158,25 @@ const hostDevice: FieldCheck = (p, path, out) => {
     out.push(
       error(
         child(path, 'pciBusID'),
-        `"${pci}" is not a PCI address (domain:bus:device.function)`,
+        `${quote(pci)} is not a PCI address (domain:bus:device.function)`,
         PCI_SHORT.test(pci)
           ? `add the domain: "0000:${pci}"`
           : 'write it as shown by lspci -D, e.g. "0000:03:00.1"',
       ),
     );
   }
-  // Multus passes an SR-IOV device in runtimeConfig.deviceID (capability deviceID).
+  checkDeviceSelectors(p, selectors, path, out);
+};
+
+/** host-device moves exactly one device: named by one selector, or by Multus'
+ * runtimeConfig.deviceID (capability deviceID) for SR-IOV. */
+function checkDeviceSelectors(p: Json, selectors: string[], path: string, out: FindingOut): void {
   const runtimeConfig = isPlainObject(p.runtimeConfig) ? p.runtimeConfig : undefined;
   const fromRuntime =
     (isPlainObject(p.capabilities) && p.capabilities.deviceID === true) ||
     typeof runtimeConfig?.deviceID === 'string';
-  if (selectors.length === 0 && !fromRuntime) {
+  const keepOne = 'keep exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"';
+  if (selectors.length === 0 && !fromRuntime)
     out.push(
       error(
         path,
@@ -177,16 +184,15 @@ const hostDevice: FieldCheck = (p, path, out) => {
         'set exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"',
       ),
     );
-  } else if (selectors.length > 1) {
+  else if (selectors.length > 1)
     out.push(
       error(
         child(path, selectors[1] as string),
         `${selectors.join(' and ')} are ${selectors.length === 2 ? 'both' : 'all'} set; host-device uses only the first it finds (${selectors[0]})`,
-        'keep exactly one of "device", "hwaddr", "kernelpath" or "pciBusID"',
+        keepOne,
       ),
     );
-  }
-};
+}
 
 const ptp: FieldCheck = (p, path, out) => {
   optBool(p, 'ipMasq', path, out);
@@ -197,19 +203,19 @@ const tuning: FieldCheck = (p, path, out) => {
   optMtu(p, path, out);
   optUnicastMac(p, 'mac', path, out);
   bools(p, path, out, ['promisc', 'allmulti']);
-  optInt(p, 'txQLen', path, out, 0, 2 ** 31 - 1);
+  optInt({ o: p, key: 'txQLen', base: path }, [0, 2 ** 31 - 1], out);
   optString(p, 'dataDir', path, out);
   const sysctl = optObject(p, 'sysctl', path, out);
   if (sysctl === undefined) return;
   for (const [key, value] of Object.entries(sysctl)) {
     const kPath = child(child(path, 'sysctl'), key);
-    if (typeof value !== 'string') out.push(typeError(kPath, 'string', value));
+    if (typeof value !== 'string') out.push(typeError(kPath, 'a string', value));
     // tuning refuses anything outside /proc/sys/net (it turns dots into slashes).
     if (!/^net[./]/.test(key)) {
       out.push(
         error(
           kPath,
-          `"${key}" is not a network sysctl; tuning only sets net.* keys`,
+          `${quote(key)} is not a network sysctl; tuning only sets net.* keys`,
           'remove it, or set it on the node instead',
         ),
       );
@@ -219,12 +225,12 @@ const tuning: FieldCheck = (p, path, out) => {
 
 const portmap: FieldCheck = (p, path, out) => {
   bools(p, path, out, ['snat', 'masqAll']);
-  optInt(p, 'markMasqBit', path, out, 0, 31);
+  optInt({ o: p, key: 'markMasqBit', base: path }, [0, 31], out);
   optString(p, 'externalSetMarkChain', path, out);
-  optEnum(p, 'backend', path, out, ['iptables', 'nftables']);
+  optEnum({ o: p, key: 'backend', base: path }, ['iptables', 'nftables'], out);
   for (const key of ['conditionsV4', 'conditionsV6']) {
     optArray(p, key, path, out)?.forEach((c, i) => {
-      if (typeof c !== 'string') out.push(typeError(child(child(path, key), i), 'string', c));
+      if (typeof c !== 'string') out.push(typeError(child(child(path, key), i), 'a string', c));
     });
   }
   const caps = isPlainObject(p.capabilities) ? p.capabilities : undefined;
@@ -239,69 +245,18 @@ const portmap: FieldCheck = (p, path, out) => {
   }
 };
 
-const RATE_KEYS = [
-  ['ingressRate', 'ingressBurst'],
-  ['egressRate', 'egressBurst'],
-] as const;
-// bandwidth computes burst/8 as a uint32 byte count.
-const MAX_BURST_BITS = 8 * (2 ** 32 - 1) - 1;
-
 const bandwidth: FieldCheck = (p, path, out) => {
-  let any = false;
-  for (const [rateKey, burstKey] of RATE_KEYS) {
-    const rate = optInt(p, rateKey, path, out, 0, MAX_UINT64_SAFE);
-    const burst = optInt(p, burstKey, path, out, 0, MAX_UINT64_SAFE);
-    if (burst !== undefined && burst > MAX_BURST_BITS) {
-      out.push(
-        error(child(path, burstKey), `burst cannot be more than 4 GB (${MAX_BURST_BITS} bits)`),
-      );
-    }
-    // A key that was present but invalid already has its finding.
-    if (
-      (p[rateKey] !== undefined && rate === undefined) ||
-      (p[burstKey] !== undefined && burst === undefined)
-    ) {
-      any = true;
-      continue;
-    }
-    const r = rate ?? 0;
-    const b = burst ?? 0;
-    if (r !== 0 || b !== 0) any = true;
-    if (r === 0 && b !== 0) {
-      out.push(
-        error(
-          child(path, rateKey),
-          `must be set when ${burstKey} is set`,
-          `add "${rateKey}" in bits per second`,
-        ),
-      );
-    } else if (b === 0 && r !== 0) {
-      out.push(
-        error(
-          child(path, burstKey),
-          `must be set when ${rateKey} is set`,
-          `add "${burstKey}" in bits`,
-        ),
-      );
-    }
+  const limits: BandwidthLimits = {};
+  let invalid = false;
+  for (const key of BANDWIDTH_KEYS) {
+    if (p[key] === undefined) continue;
+    const n = readBandwidthNumber(p[key], key, (k) => child(path, k), out);
+    if (n === undefined) invalid = true;
+    else limits[key] = n;
   }
-  const shaped = optArray(p, 'shapedSubnets', path, out);
-  const unshaped = optArray(p, 'unshapedSubnets', path, out);
-  for (const [key, list] of [
-    ['shapedSubnets', shaped],
-    ['unshapedSubnets', unshaped],
-  ] as const) {
-    list?.forEach((c, i) => checkNetworkCidr(c, child(child(path, key), i), out));
-  }
-  if (shaped !== undefined && shaped.length > 0 && unshaped !== undefined && unshaped.length > 0) {
-    out.push(
-      error(
-        child(path, 'unshapedSubnets'),
-        'cannot be used together with shapedSubnets',
-        'keep one of the two lists',
-      ),
-    );
-  }
+  // A key that was present but invalid already has its finding.
+  const any = checkBandwidthLimits(limits, (key) => child(path, key), out) || invalid;
+  checkShapedSubnets(p, path, out);
   const caps = isPlainObject(p.capabilities) ? p.capabilities : undefined;
   if (!any && caps?.bandwidth !== true) {
     out.push(
@@ -313,6 +268,22 @@ const bandwidth: FieldCheck = (p, path, out) => {
     );
   }
 };
+
+function checkShapedSubnets(p: Json, path: string, out: FindingOut): void {
+  const shaped = optArray(p, 'shapedSubnets', path, out);
+  const unshaped = optArray(p, 'unshapedSubnets', path, out);
+  shaped?.forEach((c, i) => checkNetworkCidr(c, child(child(path, 'shapedSubnets'), i), out));
+  unshaped?.forEach((c, i) => checkNetworkCidr(c, child(child(path, 'unshapedSubnets'), i), out));
+  if (shaped !== undefined && shaped.length > 0 && unshaped !== undefined && unshaped.length > 0) {
+    out.push(
+      error(
+        child(path, 'unshapedSubnets'),
+        'cannot be used together with shapedSubnets',
+        'keep one of the two lists',
+      ),
+    );
+  }
+}
 
 const CHECKS: Readonly<Record<string, FieldCheck>> = {
   macvlan,
@@ -331,7 +302,7 @@ export function checkReferencePluginFields(
   type: string,
   p: Json,
   path: string,
-  out: Finding[],
+  out: FindingOut,
 ): void {
   if (Object.hasOwn(CHECKS, type)) (CHECKS[type] as FieldCheck)(p, path, out);
 }

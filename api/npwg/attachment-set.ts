@@ -2,10 +2,10 @@
 // (spec §4.1.2.1.5: a name already used must fail the attachment), one
 // element carrying "default-route" (spec v1.3), and no two port
 // mappings may claim the same host port.
-import { child, error, warning } from '../findings.ts';
-import type { Finding } from '../findings.ts';
+import { child, error, warning, type Finding } from '../common/findings.ts';
+import type { FindingSink } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
 import type { ResolvedAttachment } from './types.ts';
-import { show } from './values.ts';
 
 export interface AttachmentEntry {
   attachment: ResolvedAttachment;
@@ -47,92 +47,99 @@ function isWildcardHost(ip: string | undefined): boolean {
 export function checkAttachmentSet(
   entries: readonly AttachmentEntry[],
   clusterInterface: string,
-  findings: Finding[],
+  out: FindingSink,
 ): void {
-  checkInterfaces(entries, clusterInterface, findings);
-  checkDefaultRoutes(entries, findings);
-  checkHostPorts(entries, findings);
+  checkInterfaces(entries, clusterInterface, out);
+  checkDefaultRoutes(entries, out);
+  checkHostPorts(entries, out);
 }
 
 function checkInterfaces(
   entries: readonly AttachmentEntry[],
   clusterInterface: string,
-  findings: Finding[],
+  out: FindingSink,
 ): void {
   const owners = new Map<string, AttachmentEntry>();
-  let hasDefault = false;
-  for (const e of entries) if (e.isDefaultNetwork === true) hasDefault = true;
+  // With a default-network entry, that entry owns the cluster interface's name.
+  const hasDefault = entries.some((e) => e.isDefaultNetwork === true);
   for (const e of entries) {
-    const a = e.attachment;
-    const name = a.interface;
-    const at = a.interfaceRequested ? child(e.field, 'interface') : e.field;
-    if (name === ALWAYS_PRESENT) {
-      findings.push(
-        error(
-          at,
-          '"lo" is the loopback device every pod already has',
-          'choose another interface name',
-        ),
-      );
-      continue;
-    }
-    if (FALLBACK_TUNNELS.has(name)) {
-      findings.push(
-        warning(
-          at,
-          `${show(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`,
-          'choose another interface name',
-        ),
-      );
-    }
-    if (!hasDefault && name === clusterInterface) {
-      findings.push(
-        error(
-          at,
-          `${show(name)} is the cluster network's interface`,
-          'choose another interface name, e.g. "net1"',
-        ),
-      );
-      continue;
-    }
+    const name = e.attachment.interface;
+    if (!reservedNameOk(e, hasDefault ? undefined : clusterInterface, out)) continue;
     const owner = owners.get(name);
-    if (owner === undefined) {
-      owners.set(name, e);
-      continue;
-    }
-    const o = owner.attachment;
-    if (a.interfaceRequested && !o.interfaceRequested) {
-      // Cannot happen in order (generated names are unique and come from the
-      // index), kept for entries passed in any order.
-      findings.push(
-        error(
-          at,
-          `${show(name)} is the name generated for ${describe(owner)}`,
-          'choose another interface name',
-        ),
-      );
-    } else if (!a.interfaceRequested && o.interfaceRequested) {
-      // Report at the requested name: that is the one the user can change.
-      findings.push(
-        error(
-          child(owner.field, 'interface'),
-          `${show(name)} is also the name generated for ${describe(e)} (attachments without a name get net<position>)`,
-          `choose another interface name, or name ${describe(e)} explicitly`,
-        ),
-      );
-    } else {
-      findings.push(
-        error(
-          at,
-          `interface ${show(name)} is already used by ${describe(owner)}`,
-          'give each attachment its own interface name',
-        ),
-      );
-    }
+    if (owner === undefined) owners.set(name, e);
+    else out.push(clashFinding(e, owner));
   }
 }
 
-function checkDefaultRoutes(entries: readonly AttachmentEntry[], findings: Finding[]): void {
+function interfaceField(e: AttachmentEntry): string {
+  return e.attachment.interfaceRequested ? child(e.field, 'interface') : e.field;
+}
+
+/** Checks a name against the names every pod has; false when it cannot be used at all. */
+function reservedNameOk(
+  e: AttachmentEntry,
+  clusterInterface: string | undefined,
+  out: FindingSink,
+): boolean {
+  const name = e.attachment.interface;
+  const at = interfaceField(e);
+  if (name === ALWAYS_PRESENT) {
+    out.push(
+      error(
+        at,
+        '"lo" is the loopback device every pod already has',
+        'choose another interface name',
+      ),
+    );
+    return false;
+  }
+  if (FALLBACK_TUNNELS.has(name))
+    out.push(
+      warning(
+        at,
+        `${quote(name)} is created in every pod by the kernel when its tunnel module is loaded, so the attachment can fail`,
+        'choose another interface name',
+      ),
+    );
+  if (name !== clusterInterface) return true;
+  out.push(
+    error(
+      at,
+      `${quote(name)} is the cluster network's interface`,
+      'choose another interface name, e.g. "net1"',
+    ),
+  );
+  return false;
+}
+
+/** Two entries with one interface name: reported where the user can change it. */
+function clashFinding(e: AttachmentEntry, owner: AttachmentEntry): Finding {
+  const a = e.attachment;
+  const o = owner.attachment;
+  const name = quote(a.interface);
+  if (a.interfaceRequested && !o.interfaceRequested)
+    // Cannot happen in order (generated names are unique and come from the
+    // index), kept for entries passed in any order.
+    return error(
+      interfaceField(e),
+      `${name} is the name generated for ${describe(owner)}`,
+      'choose another interface name',
+    );
+  if (!a.interfaceRequested && o.interfaceRequested)
+    // Report at the requested name: that is the one the user can change.
+    return error(
+      child(owner.field, 'interface'),
+      `${name} is also the name generated for ${describe(e)} (attachments without a name get net<position>)`,
+      `choose another interface name, or name ${describe(e)} explicitly`,
+    );
+  return error(
+    interfaceField(e),
+    `interface ${name} is already used by ${describe(owner)}`,
+    'give each attachment its own interface name',
+  );
+}
+
+function checkDefaultRoutes(entries: readonly AttachmentEntry[], out: FindingSink): void {
   // The spec lets one element carry "default-route": the pod's default
   // route(s) then point through that attachment's interface. Two carriers
   // would leave the outcome to the order the delegates happen to run in.
@@ -144,7 +151,7 @@ function checkDefaultRoutes(entries: readonly AttachmentEntry[], findings: Findi
       owner = e;
       continue;
     }
-    findings.push(
+    out.push(
       error(
         child(e.field, 'default-route'),
         `${describe(owner)} already carries "default-route"; at most one element of the list may`,
@@ -159,7 +166,7 @@ interface HostBinding {
   hostIP: string | undefined;
 }
 
-function checkHostPorts(entries: readonly AttachmentEntry[], findings: Finding[]): void {
+function checkHostPorts(entries: readonly AttachmentEntry[], out: FindingSink): void {
   let bindings: Map<string, HostBinding[]> | undefined;
   for (const e of entries) {
     const mappings = e.attachment.portMappings;
@@ -179,7 +186,7 @@ function checkHostPorts(entries: readonly AttachmentEntry[], findings: Finding[]
         (b) => isWildcardHost(b.hostIP) || isWildcardHost(m.hostIP) || b.hostIP === m.hostIP,
       );
       if (clash !== undefined) {
-        findings.push(
+        out.push(
           error(
             child(child(child(e.field, 'portMappings'), j), 'hostPort'),
             `host port ${key} is already mapped${clash.entry === e ? ' earlier in this list' : ` by ${describe(clash.entry)}`}`,

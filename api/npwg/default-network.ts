@@ -1,20 +1,21 @@
 // Parses Multus' `v1.multus-cni.io/default-network` annotation: the NAD that
 // replaces the cluster network for one pod. Multus reads it with the same
 // parser as the networks annotation and requires exactly one element.
-import { child, error, warning } from '../findings.ts';
-import type { Finding } from '../findings.ts';
+import { child, error, warning, type Finding } from '../common/findings.ts';
+import { FindingSink } from '../common/finding-sink.ts';
+import { quote } from '../common/quote.ts';
 import { checkAttachmentSet } from './attachment-set.ts';
 import type { AttachmentEntry } from './attachment-set.ts';
 import { readSelectionElements, resolve } from './network-selection.ts';
 import {
   DEFAULT_CLUSTER_INTERFACE,
   DEFAULT_NETWORK_ANNOTATION,
+  MAX_ANNOTATION_FINDINGS,
   NETWORKS_ANNOTATION,
 } from './types.ts';
 import type { ResolvedAttachment } from './types.ts';
-import { show } from './values.ts';
 
-export const DEFAULT_NETWORK_FIELD = child('metadata.annotations', DEFAULT_NETWORK_ANNOTATION);
+const DEFAULT_NETWORK_FIELD = child('metadata.annotations', DEFAULT_NETWORK_ANNOTATION);
 
 export interface DefaultNetworkOptions {
   podNamespace: string;
@@ -38,24 +39,25 @@ export function parseDefaultNetwork(
   value: string,
   opts: DefaultNetworkOptions,
 ): DefaultNetworkResult {
-  const findings: Finding[] = [];
-  const entry = readDefaultNetwork(value, opts, findings);
-  if (entry === undefined) return { findings };
-  checkAttachmentSet([entry], opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE, findings);
-  return { element: entry.attachment, findings };
+  const out = new FindingSink(MAX_ANNOTATION_FINDINGS);
+  const entry = readDefaultNetwork(value, opts, out);
+  if (entry !== undefined)
+    checkAttachmentSet([entry], opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE, out);
+  const findings = out.close(opts.field ?? DEFAULT_NETWORK_FIELD);
+  return entry === undefined ? { findings } : { element: entry.attachment, findings };
 }
 
 /** Reads and resolves the element without the checks across attachments. */
 export function readDefaultNetwork(
   value: string,
   opts: DefaultNetworkOptions,
-  findings: Finding[],
+  out: FindingSink,
 ): AttachmentEntry | undefined {
   const field = opts.field ?? DEFAULT_NETWORK_FIELD;
   const clusterInterface = opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE;
   if (value === '') {
     // Multus fails the pod on an empty value instead of ignoring it.
-    findings.push(
+    out.push(
       error(
         field,
         'is empty',
@@ -64,12 +66,12 @@ export function readDefaultNetwork(
     );
     return undefined;
   }
-  const before = findings.length;
-  const read = readSelectionElements(value, field, findings);
+  const before = out.count;
+  const read = readSelectionElements(value, field, out);
   if (read.total === 0) {
     // Only `[]` gets here without a finding already saying what is wrong.
-    if (findings.length === before) {
-      findings.push(
+    if (out.count === before) {
+      out.push(
         error(
           field,
           'names no network',
@@ -80,7 +82,7 @@ export function readDefaultNetwork(
     return undefined;
   }
   if (read.total > 1) {
-    findings.push(
+    out.push(
       error(
         field,
         'names more than one network; it replaces the cluster network with exactly one',
@@ -95,11 +97,11 @@ export function readDefaultNetwork(
   if (requested !== undefined && requested !== clusterInterface) {
     // Multus honours it and renames the pod's primary interface, which
     // kubelet and many images expect to be eth0.
-    findings.push(
+    out.push(
       warning(
         child(r.field, 'interface'),
-        `renames the cluster network's interface from ${show(clusterInterface)} to ${show(requested)}`,
-        `remove the interface name unless the pod really expects ${show(requested)}`,
+        `renames the cluster network's interface from ${quote(clusterInterface)} to ${quote(requested)}`,
+        `remove the interface name unless the pod really expects ${quote(requested)}`,
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../findings.ts';
+import type { Finding } from '../common/findings.ts';
 import { parseNetworkSelection } from './network-selection.ts';
 
 const F = 'metadata.annotations[k8s.v1.cni.cncf.io/networks]';

@@ -1,15 +1,25 @@
 // Parses the `k8s.v1.cni.cncf.io/networks` annotation (NPWG spec §4) in
 // both forms, resolves namespaces and interface names the way Multus does,
 // and reports every problem as a finding. Never throws.
-import { child, error, describeType } from '../findings.ts';
-import type { Finding } from '../findings.ts';
+import { child, error, type Finding } from '../common/findings.ts';
+import { FindingSink } from '../common/finding-sink.ts';
+import { readJsonText } from '../common/json-text.ts';
+import { typeError } from '../common/json-value.ts';
+import { quote } from '../common/quote.ts';
+import { sizeFinding } from '../common/size.ts';
 import { checkAttachmentSet } from './attachment-set.ts';
 import type { AttachmentEntry } from './attachment-set.ts';
-import { readCommaItem, readJsonElement } from './selection-element.ts';
-import { DEFAULT_CLUSTER_INTERFACE, MAX_ANNOTATION_BYTES, NETWORKS_ANNOTATION } from './types.ts';
+import { readCommaItem } from './comma-item.ts';
+import { readJsonElement } from './json-element.ts';
+import {
+  ANNOTATION_SIZE_LIMIT,
+  DEFAULT_CLUSTER_INTERFACE,
+  MAX_ANNOTATION_FINDINGS,
+  NETWORKS_ANNOTATION,
+} from './types.ts';
 import type { NetworkSelectionElement, ResolvedAttachment } from './types.ts';
 
-export const NETWORKS_FIELD = child('metadata.annotations', NETWORKS_ANNOTATION);
+const NETWORKS_FIELD = child('metadata.annotations', NETWORKS_ANNOTATION);
 
 export interface NetworkSelectionOptions {
   /** Namespace of the pod: where NADs named without a namespace live. */
@@ -28,7 +38,7 @@ export interface NetworkSelectionResult {
 }
 
 /** An element as read, before defaults are applied. */
-export interface ReadElement {
+interface ReadElement {
   element: NetworkSelectionElement;
   /** 0-based position in the annotation (also for elements that failed to read). */
   index: number;
@@ -41,28 +51,24 @@ export function parseNetworkSelection(
   value: string,
   opts: NetworkSelectionOptions,
 ): NetworkSelectionResult {
-  const findings: Finding[] = [];
-  const entries = readNetworkSelection(
-    value,
-    opts.podNamespace,
-    opts.field ?? NETWORKS_FIELD,
-    findings,
-  );
-  checkAttachmentSet(entries, opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE, findings);
+  const out = new FindingSink(MAX_ANNOTATION_FINDINGS);
+  const field = opts.field ?? NETWORKS_FIELD;
+  const entries = readNetworkSelection(value, opts.podNamespace, field, out);
+  checkAttachmentSet(entries, opts.clusterInterface ?? DEFAULT_CLUSTER_INTERFACE, out);
   const elements: ResolvedAttachment[] = new Array<ResolvedAttachment>(entries.length);
   for (let i = 0; i < entries.length; i++) elements[i] = (entries[i] as AttachmentEntry).attachment;
-  return { elements, findings };
+  return { elements, findings: out.close(field) };
 }
 
 /** Reads and resolves the attachments without the checks across them
  * (checkPodNetworkAnnotations runs those once, with the default network). */
 export function readNetworkSelection(
-  value: string,
+  value: unknown,
   podNamespace: string,
   field: string,
-  findings: Finding[],
+  out: FindingSink,
 ): AttachmentEntry[] {
-  const read = readSelectionElements(value, field, findings).elements;
+  const read = readSelectionElements(value, field, out).elements;
   const entries: AttachmentEntry[] = new Array<AttachmentEntry>(read.length);
   for (let i = 0; i < read.length; i++) {
     const r = read[i] as ReadElement;
@@ -90,7 +96,7 @@ export function resolve(
   };
 }
 
-export interface ReadSelection {
+interface ReadSelection {
   /** The elements that could be read. */
   elements: ReadElement[];
   /** How many elements the value lists, readable or not. */
@@ -106,123 +112,99 @@ function nothing(): ReadSelection {
 export function readSelectionElements(
   value: unknown,
   field: string,
-  findings: Finding[],
+  out: FindingSink,
 ): ReadSelection {
   if (typeof value !== 'string') {
-    findings.push(
-      error(
+    // A YAML list or map written without quotes arrives here.
+    out.push(
+      typeError(
         field,
-        `must be a string (got ${describeType(value)})`,
-        'quote the value in YAML, e.g. \'[{"name": "my-network"}]\'',
+        'a string',
+        value,
+        'quote the value in YAML, e.g. \'[{"name": "my-network"}]\' or "net-a, net-b"',
       ),
     );
     return nothing();
   }
-  if (tooLarge(value)) {
-    findings.push(
-      error(
-        field,
-        `is larger than 256 KiB, the most Kubernetes stores for all annotations of an object together`,
-        'attach fewer networks or shorten the value',
-      ),
-    );
+  const tooLarge = sizeFinding(value, field, ANNOTATION_SIZE_LIMIT);
+  if (tooLarge !== undefined) {
+    out.push(tooLarge);
     return nothing();
   }
   if (value === '') return nothing(); // Multus treats an empty value as "no networks".
   let start = 0;
   while (start < value.length && isSpace(value.charCodeAt(start))) start++;
   if (start === value.length) {
-    findings.push(
-      error(field, 'is blank', 'remove the annotation, or name the networks to attach'),
-    );
+    out.push(error(field, 'is blank', 'remove the annotation, or name the networks to attach'));
     return nothing();
   }
   const first = value.charCodeAt(start);
-  if (first === 0x5b /* [ */) return readJsonList(value, field, findings);
+  if (first === 0x5b /* [ */) return readJsonList(value, field, out);
   if (first === 0x7b /* { */ || first === 0x22 /* " */) {
-    readJsonNonList(value, field, findings);
+    readJsonNonList(value, field, out);
     return nothing();
   }
-  // Multus takes any value containing [, { or " for JSON; names cannot contain them.
+  const jsonChar = jsonCharAfter(value, start);
+  if (jsonChar >= 0) {
+    // Multus takes any value containing [, { or " for JSON; names cannot contain them.
+    out.push(
+      error(
+        field,
+        `contains ${quote(value.charAt(jsonChar))} but does not start with "[": it is neither a JSON list nor a list of names`,
+        'write a JSON list such as [{"name": "a"}] or names such as "a, ns/b@net2"',
+      ),
+    );
+    return nothing();
+  }
+  return readCommaList(value, field, out);
+}
+
+function jsonCharAfter(value: string, start: number): number {
   for (let i = start; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b || c === 0x22) {
-      findings.push(
-        error(
-          field,
-          `contains ${JSON.stringify(value[i])} but does not start with "[": it is neither a JSON list nor a list of names`,
-          'write a JSON list such as [{"name": "a"}] or names such as "a, ns/b@net2"',
-        ),
-      );
-      return nothing();
-    }
+    if (c === 0x5b || c === 0x7b || c === 0x22) return i;
   }
-  return readCommaList(value, field, findings);
+  return -1;
 }
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
 }
 
-function tooLarge(value: string): boolean {
-  // UTF-8 never takes fewer bytes than UTF-16 code units, nor more than three per unit.
-  if (value.length > MAX_ANNOTATION_BYTES) return true;
-  if (value.length * 3 <= MAX_ANNOTATION_BYTES) return false;
-  return Buffer.byteLength(value, 'utf8') > MAX_ANNOTATION_BYTES;
-}
+const JSON_FIX = 'check quotes, commas and brackets; keys and strings need double quotes';
 
-function parseJson(
-  value: string,
-  field: string,
-  findings: Finding[],
-): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(value) as unknown };
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    findings.push(
-      error(
-        field,
-        `is not valid JSON: ${detail}`,
-        'check quotes, commas and brackets; keys and strings need double quotes',
-      ),
-    );
-    return { ok: false };
-  }
-}
-
-function readJsonList(value: string, field: string, findings: Finding[]): ReadSelection {
-  const parsed = parseJson(value, field, findings);
+function readJsonList(value: string, field: string, out: FindingSink): ReadSelection {
+  const parsed = readJsonText(value, field, out, JSON_FIX);
   if (!parsed.ok) return nothing();
   const list = parsed.value;
   if (!Array.isArray(list)) {
     // Unreachable for text starting with "[", kept for safety.
-    findings.push(error(field, `must be a JSON list (got ${describeType(list)})`));
+    out.push(typeError(field, 'a JSON list', list));
     return nothing();
   }
-  const out: ReadElement[] = [];
+  const elements: ReadElement[] = [];
   for (let i = 0; i < list.length; i++) {
     const path = child(field, i);
-    const element = readJsonElement(list[i], path, findings);
-    if (element !== undefined) out.push({ element, index: i, field: path });
+    const element = readJsonElement(list[i], path, out);
+    if (element !== undefined) elements.push({ element, index: i, field: path });
   }
-  return { elements: out, total: list.length };
+  return { elements, total: list.length };
 }
 
-function readJsonNonList(value: string, field: string, findings: Finding[]): void {
-  const parsed = parseJson(value, field, findings);
+function readJsonNonList(value: string, field: string, out: FindingSink): void {
+  const parsed = readJsonText(value, field, out, JSON_FIX);
   if (!parsed.ok) return;
   const v = parsed.value;
   if (typeof v === 'string') {
-    findings.push(
+    out.push(
       error(
         field,
         'is a JSON string, not a list',
-        `write the names without quotes, e.g. ${JSON.stringify(v.length > 64 ? 'my-network' : v)}`,
+        `write the names without quotes, e.g. ${quote(v.length > 64 ? 'my-network' : v)}`,
       ),
     );
   } else if (v !== null && typeof v === 'object') {
-    findings.push(
+    out.push(
       error(
         field,
         'is a single JSON object; the JSON form is a list of objects',
@@ -230,23 +212,23 @@ function readJsonNonList(value: string, field: string, findings: Finding[]): voi
       ),
     );
   } else {
-    findings.push(error(field, `must be a JSON list of objects (got ${describeType(v)})`));
+    out.push(typeError(field, 'a JSON list of objects', v));
   }
 }
 
-function readCommaList(value: string, field: string, findings: Finding[]): ReadSelection {
-  const out: ReadElement[] = [];
+function readCommaList(value: string, field: string, out: FindingSink): ReadSelection {
+  const elements: ReadElement[] = [];
   let index = 0;
   let from = 0;
   for (;;) {
     const comma = value.indexOf(',', from);
     const item = comma < 0 ? value.slice(from) : value.slice(from, comma);
     const path = child(field, index);
-    const element = readCommaItem(item, path, findings);
-    if (element !== undefined) out.push({ element, index, field: path });
+    const element = readCommaItem(item, path, out);
+    if (element !== undefined) elements.push({ element, index, field: path });
     index++;
     if (comma < 0) break;
     from = comma + 1;
   }
-  return { elements: out, total: index };
+  return { elements, total: index };
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildNetworkStatus,
-  networkStatusFromCniResult,
-  parseNetworkStatus,
-} from './network-status.ts';
-import type { NetworkStatus } from './network-status.ts';
+import { buildNetworkStatus, networkStatusFromCniResult, parseNetworkStatus } from './index.ts';
+import type { NetworkStatus } from './index.ts';
 
 const F = 'metadata.annotations[k8s.v1.cni.cncf.io/network-status]';
 

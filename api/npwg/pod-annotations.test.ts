@@ -6,11 +6,9 @@ const D = 'metadata.annotations[v1.multus-cni.io/default-network]';
 
 describe('checkPodNetworkAnnotations', () => {
   it('returns nothing for a pod without annotations', () => {
-    expect(checkPodNetworkAnnotations(undefined, 'ns')).toEqual({ attachments: [], findings: [] });
-    expect(checkPodNetworkAnnotations({ app: 'web' }, 'ns')).toEqual({
-      attachments: [],
-      findings: [],
-    });
+    const none = { findings: [], value: { attachments: [] }, references: [] };
+    expect(checkPodNetworkAnnotations(undefined, 'ns')).toEqual(none);
+    expect(checkPodNetworkAnnotations({ app: 'web' }, 'ns')).toEqual(none);
   });
   it('resolves attachments and the default network', () => {
     const r = checkPodNetworkAnnotations(
@@ -21,24 +19,25 @@ describe('checkPodNetworkAnnotations', () => {
       'shop',
     );
     expect(r.findings).toEqual([]);
-    expect(r.attachments.map((a) => `${a.namespace}/${a.name}@${a.interface}#${a.index}`)).toEqual([
-      'shop/blue@net1#0',
-      'infra/red@data0#1',
+    expect(
+      r.value?.attachments.map((a) => `${a.namespace}/${a.name}@${a.interface}#${a.index}`),
+    ).toEqual(['shop/blue@net1#0', 'infra/red@data0#1']);
+    expect(r.references).toEqual([
+      { namespace: 'shop', name: 'calico', field: D, annotation: 'default-network' },
+      { namespace: 'shop', name: 'blue', field: `${N}[0]`, annotation: 'networks' },
+      { namespace: 'infra', name: 'red', field: `${N}[1]`, annotation: 'networks' },
     ]);
-    expect(r.defaultNetwork).toMatchObject({
+    expect(r.value?.defaultNetwork).toMatchObject({
       namespace: 'shop',
       name: 'calico',
       interface: 'eth0',
     });
   });
   it('passes the default-network namespace option through', () => {
-    const r = checkPodNetworkAnnotations(
-      { 'v1.multus-cni.io/default-network': 'calico' },
-      'shop',
-      undefined,
-      { defaultNetworkNamespace: 'kube-system' },
-    );
-    expect(r.defaultNetwork?.namespace).toBe('kube-system');
+    const r = checkPodNetworkAnnotations({ 'v1.multus-cni.io/default-network': 'calico' }, 'shop', {
+      defaultNetworkNamespace: 'kube-system',
+    });
+    expect(r.value?.defaultNetwork?.namespace).toBe('kube-system');
   });
   it('rejects non-string values, e.g. an unquoted YAML list', () => {
     const r = checkPodNetworkAnnotations(
@@ -52,7 +51,8 @@ describe('checkPodNetworkAnnotations', () => {
       ['error', D, 'must be a string (got a number)'],
       ['error', N, 'must be a string (got a list)'],
     ]);
-    expect(r.attachments).toEqual([]);
+    expect(r.value).toBeUndefined();
+    expect(r.references).toEqual([]);
   });
   it('checks attachments against the default network', () => {
     const clash = checkPodNetworkAnnotations(
@@ -85,12 +85,10 @@ describe('checkPodNetworkAnnotations', () => {
     expect(routes.findings.map((f) => f.field)).toEqual([`${N}[0].default-route`]);
   });
   it('uses the cluster interface and base path given', () => {
-    const r = checkPodNetworkAnnotations(
-      { 'k8s.v1.cni.cncf.io/networks': 'blue@pod0' },
-      'ns',
-      'spec.template.metadata.annotations',
-      { clusterInterface: 'pod0' },
-    );
+    const r = checkPodNetworkAnnotations({ 'k8s.v1.cni.cncf.io/networks': 'blue@pod0' }, 'ns', {
+      basePath: 'spec.template.metadata.annotations',
+      clusterInterface: 'pod0',
+    });
     expect(r.findings.map((f) => f.field)).toEqual([
       'spec.template.metadata.annotations[k8s.v1.cni.cncf.io/networks][0].interface',
     ]);

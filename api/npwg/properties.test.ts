@@ -1,17 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../findings.ts';
-import { BENCH_NETWORKS_ANNOTATION } from './bench-input.ts';
+import type { Finding } from '../common/findings.ts';
+import { BENCH_NETWORKS_ANNOTATION } from '../testing/bench-input.ts';
 import { parseDefaultNetwork } from './default-network.ts';
 import { parseNetworkSelection } from './network-selection.ts';
-import {
-  buildNetworkStatus,
-  networkStatusFromCniResult,
-  parseNetworkStatus,
-} from './network-status.ts';
-import type { NetworkStatus } from './network-status.ts';
+import { buildNetworkStatus, networkStatusFromCniResult, parseNetworkStatus } from './index.ts';
+import type { NetworkStatus } from './index.ts';
 import { checkPodNetworkAnnotations } from './pod-annotations.ts';
-import { ELEMENT_KEYS } from './selection-element.ts';
+import { ELEMENT_KEYS } from './element-keys.ts';
 
 const F = 'metadata.annotations[k8s.v1.cni.cncf.io/networks]';
 const RUNS = { numRuns: 400 };
@@ -228,8 +224,9 @@ describe('other entry points never throw', () => {
     );
     fc.assert(
       fc.property(annotations, (a) => {
-        const r = checkPodNetworkAnnotations(a as Record<string, string>, 'p');
-        expect(Array.isArray(r.attachments)).toBe(true);
+        const r = checkPodNetworkAnnotations(a, 'p');
+        expect(Array.isArray(r.references)).toBe(true);
+        if (r.value !== undefined) expect(Array.isArray(r.value.attachments)).toBe(true);
         wellFormed(r.findings, 'metadata.annotations');
       }),
       RUNS,

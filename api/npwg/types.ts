@@ -2,6 +2,8 @@
 // Network Custom Resource Definition De-facto Standard"), shaped after the
 // JSON the network-attachment-definition client and Multus read and write,
 // so annotations travel unchanged between Plexus and Multus.
+import type { BandwidthLimits } from '../common/bandwidth.ts';
+import type { SizeLimit } from '../common/size.ts';
 
 /** Pod annotation selecting additional networks (spec §4). */
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
@@ -13,6 +15,17 @@ export const DEFAULT_NETWORK_ANNOTATION = 'v1.multus-cni.io/default-network';
 /** Kubernetes caps all annotations of an object together at 256 KiB
  * (TotalAnnotationSizeLimitB); a single value above it can never be stored. */
 export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+export const ANNOTATION_SIZE_LIMIT: SizeLimit = {
+  bytes: MAX_ANNOTATION_BYTES,
+  label: '256 KiB',
+  why: 'the most Kubernetes stores for all annotations of an object together',
+  fix: 'attach fewer networks or shorten the value',
+};
+
+/** At most this many findings are listed for one pod's network annotations;
+ * one more finding counts the rest (a 256 KiB value can name 100,000 networks). */
+export const MAX_ANNOTATION_FINDINGS = 100;
 
 /** The interface name the runtime gives the cluster network (CNI_IFNAME). */
 export const DEFAULT_CLUSTER_INTERFACE = 'eth0';
@@ -27,12 +40,7 @@ export interface PortMapping {
 }
 
 /** CNI's `bandwidth` capability (bandwidth plugin): rates in bit/s, bursts in bits. */
-export interface BandwidthEntry {
-  ingressRate?: number;
-  ingressBurst?: number;
-  egressRate?: number;
-  egressBurst?: number;
-}
+export type BandwidthEntry = BandwidthLimits;
 
 /** One element of the JSON list form of the networks annotation (spec §4.1.2). */
 export interface NetworkSelectionElement {

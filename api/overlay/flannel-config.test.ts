@@ -1,33 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { flannelNetworkConfig, parseFlannelNetworkConfig } from './flannel-config.ts';
-import { overlay } from './test-fixtures.ts';
+import { overlay, resolved } from '../testing/overlay.ts';
+import { checkOverlayNetwork } from './overlay-object.ts';
 
 describe('flannelNetworkConfig', () => {
   it('writes exactly the JSON flannel reads, defaults spelt out', () => {
-    expect(JSON.stringify(flannelNetworkConfig(overlay('blue').spec))).toBe(
+    expect(JSON.stringify(flannelNetworkConfig(resolved(overlay('blue'))))).toBe(
       '{"Network":"173.17.0.0/16","SubnetLen":24,"SubnetMin":"173.17.1.0","SubnetMax":"173.17.255.0","Backend":{"Type":"vxlan","VNI":2,"Port":8472}}',
     );
   });
   it('adds DirectRouting only when set', () => {
     expect(
-      flannelNetworkConfig(overlay('blue', { backend: { vni: 2, directRouting: true } }).spec)
-        ?.Backend,
+      flannelNetworkConfig(resolved(overlay('blue', { backend: { vni: 2, directRouting: true } })))
+        .Backend,
     ).toEqual({ Type: 'vxlan', VNI: 2, Port: 8472, DirectRouting: true });
     expect(
-      flannelNetworkConfig(overlay('blue', { backend: { vni: 2, directRouting: false } }).spec)
-        ?.Backend,
+      flannelNetworkConfig(resolved(overlay('blue', { backend: { vni: 2, directRouting: false } })))
+        .Backend,
     ).not.toHaveProperty('DirectRouting');
   });
-  it('is undefined for an invalid spec', () => {
-    expect(flannelNetworkConfig(overlay('blue', { network: '10.0.0.0/30' }).spec)).toBeUndefined();
+  it('is written only for a network that resolves (an invalid one has no value)', () => {
+    expect(checkOverlayNetwork(overlay('blue', { network: '10.0.0.0/30' })).value).toBeUndefined();
   });
   it('round-trips through parseFlannelNetworkConfig', () => {
     const written = flannelNetworkConfig(
-      overlay('blue', { network: '10.5.0.0/23', backend: { vni: 9, port: 4789 } }).spec,
+      resolved(overlay('blue', { network: '10.5.0.0/23', backend: { vni: 9, port: 4789 } })),
     );
     const read = parseFlannelNetworkConfig(JSON.stringify(written));
     expect(read.findings).toEqual([]);
-    expect(read.config).toMatchObject({
+    expect(read.value).toMatchObject({
       network: '10.5.0.0/23',
       subnetLen: 25,
       subnetMin: '10.5.0.128',
@@ -44,14 +45,14 @@ describe('parseFlannelNetworkConfig', () => {
       '{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}',
     );
     expect(r.findings).toEqual([]);
-    expect(r.config).toMatchObject({
+    expect(r.value).toMatchObject({
       network: '10.244.0.0/16',
       subnetLen: 24,
       subnetMin: '10.244.1.0',
       subnetMax: '10.244.255.0',
       capacity: 255,
     });
-    expect(r.config?.backend).toEqual({
+    expect(r.value?.backend).toEqual({
       type: 'vxlan',
       vni: 1,
       port: 8472,
@@ -64,21 +65,21 @@ describe('parseFlannelNetworkConfig', () => {
     const r = parseFlannelNetworkConfig(
       '{"network": "10.1.0.0/16", "NETWORK": "10.2.0.0/16", "backend": {"type": "VXLAN", "vni": 4}}',
     );
-    expect(r.config?.network).toBe('10.2.0.0/16');
-    expect(r.config?.backend.vni).toBe(4);
+    expect(r.value?.network).toBe('10.2.0.0/16');
+    expect(r.value?.backend.vni).toBe(4);
   });
   it('treats SubnetLen 0 and SubnetMin 0.0.0.0 as unset', () => {
     const r = parseFlannelNetworkConfig(
       '{"Network": "10.1.0.0/16", "SubnetLen": 0, "SubnetMin": "0.0.0.0", "Backend": {"Type": "vxlan"}}',
     );
-    expect(r.config).toMatchObject({ subnetLen: 24, subnetMin: '10.1.1.0' });
+    expect(r.value).toMatchObject({ subnetLen: 24, subnetMin: '10.1.1.0' });
   });
   it('warns about a non-canonical Network and uses the masked one, as flannel does', () => {
     const r = parseFlannelNetworkConfig('{"Network": "10.1.2.3/16", "Backend": {"Type": "vxlan"}}');
     expect(r.findings).toMatchObject([
       { field: 'config.Network', severity: 'warning', fix: 'write 10.1.0.0/16' },
     ]);
-    expect(r.config?.network).toBe('10.1.0.0/16');
+    expect(r.value?.network).toBe('10.1.0.0/16');
   });
   it('warns about keys flannel ignores, GBP and Learning', () => {
     const r = parseFlannelNetworkConfig(
@@ -90,7 +91,7 @@ describe('parseFlannelNetworkConfig', () => {
       ['config.Backend.GBP', 'warning'],
       ['config.Backend.Learning', 'warning'],
     ]);
-    expect(r.config?.backend.gbp).toBe(true);
+    expect(r.value?.backend.gbp).toBe(true);
   });
   it('rejects what flannel rejects or Plexus cannot run', () => {
     const bad: [string, string][] = [
@@ -137,7 +138,7 @@ describe('parseFlannelNetworkConfig', () => {
     ];
     for (const [json, field] of bad) {
       const r = parseFlannelNetworkConfig(json);
-      expect(r.config, json).toBeUndefined();
+      expect(r.value, json).toBeUndefined();
       expect(
         r.findings.some((f) => f.severity === 'error' && f.field === field),
         `${json}: ${JSON.stringify(r.findings)}`,

@@ -3,10 +3,15 @@
 // flannel's own semantics (Go's encoding/json matches keys case-insensitively,
 // the last duplicate wins, unknown keys are ignored; an absent Backend means
 // the long-gone udp backend; Port 0 means the kernel's 8472).
-import { child, describeType, error, isPlainObject, warning, type Finding } from '../findings.ts';
-import { formatIp, isCanonical, parseCidr, parseIp, type IpAddress } from '../net/ip.ts';
-import { DEFAULT_VXLAN_PORT, FLANNEL_DEFAULT_VNI, MAX_VNI } from '../resources/overlay-network.ts';
-import { effectiveOverlayConfig } from './defaults.ts';
+import { appendAll, child, error, hasErrors, warning } from '../common/findings.ts';
+import type { Checked, Finding } from '../common/findings.ts';
+import { readJsonText } from '../common/json-text.ts';
+import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
+import { PORT_MAX, VNI_MAX } from '../common/limits.ts';
+import { quoteValue } from '../common/quote.ts';
+import { formatIp, isCanonical, parseCidr, parseIp, type Cidr, type IpAddress } from '../net/ip.ts';
+import { DEFAULT_VXLAN_PORT, FLANNEL_DEFAULT_VNI } from '../resources/overlay-network.ts';
+import type { ResolvedOverlay } from './resolved.ts';
 import { planSubnets, type SubnetPlan } from './subnets.ts';
 
 /** Exactly the JSON object Plexus writes to `<prefix>/config` (key order as flannel's docs). */
@@ -18,11 +23,10 @@ export interface FlannelNetworkConfig {
   Backend: { Type: 'vxlan'; VNI: number; Port: number; DirectRouting?: true };
 }
 
-/** The config for a spec, every default written out so that flanneld and
- * Plexus never compute one differently; undefined when the spec has errors. */
-export function flannelNetworkConfig(spec: unknown): FlannelNetworkConfig | undefined {
-  const c = effectiveOverlayConfig(spec);
-  if (c === undefined) return undefined;
+/** The config for a resolved network, every default written out so that
+ * flanneld and Plexus never compute one differently. */
+export function flannelNetworkConfig(overlay: ResolvedOverlay): FlannelNetworkConfig {
+  const c = overlay.config;
   return {
     Network: c.network,
     SubnetLen: c.subnetLen,
@@ -70,108 +74,54 @@ const TOP_KEYS = [
 ];
 const BACKEND_KEYS = ['Type', 'VNI', 'Port', 'GBP', 'Learning', 'DirectRouting'];
 
-/** Reads a `<prefix>/config` value. `config` is set only when there is no error;
+/** Reads a `<prefix>/config` value. `value` is set only when there is no error;
  * `base` prefixes field paths (e.g. the etcd key). */
 export function parseFlannelNetworkConfig(
   json: string,
   base = 'config',
-): { config?: ParsedFlannelConfig; findings: Finding[] } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch (e) {
-    return {
-      findings: [error(base, `is not valid JSON: ${e instanceof Error ? e.message : String(e)}`)],
-    };
-  }
-  if (!isPlainObject(doc))
-    return { findings: [error(base, `must be a JSON object, got ${describeType(doc)}`)] };
+): Checked<ParsedFlannelConfig> {
   const findings: Finding[] = [];
+  const parsed = readJsonText(json, base, findings);
+  if (!parsed.ok) return { findings };
+  const doc = parsed.value;
+  if (!isPlainObject(doc)) return { findings: [typeError(base, 'a JSON object', doc)] };
   const top = foldKeys(doc, TOP_KEYS, base, findings);
   const f = (k: string): string => child(base, k);
-
-  const v4 = readBool(top.get('EnableIPv4'), f('EnableIPv4'), true, findings);
-  if (v4 === false)
-    findings.push(
-      error(
-        f('EnableIPv4'),
-        'is false: Plexus overlays are IPv4 networks',
-        'remove EnableIPv4 or set it to true',
-      ),
-    );
-  if (readBool(top.get('EnableIPv6'), f('EnableIPv6'), false, findings) === true) {
-    findings.push(
-      warning(
-        f('EnableIPv6'),
-        'Plexus serves only the IPv4 part of this network',
-        'nodes joined by Plexus get no IPv6 subnet',
-      ),
-    );
-  }
-
-  const rawNet = top.get('Network');
-  let network = typeof rawNet === 'string' ? parseCidr(rawNet) : undefined;
-  if (rawNet === undefined)
-    findings.push(error(f('Network'), 'is required', 'e.g. "Network": "10.5.0.0/16"'));
-  else if (network === undefined)
-    findings.push(
-      error(
-        f('Network'),
-        `${JSON.stringify(rawNet)} is not a CIDR`,
-        'e.g. "Network": "10.5.0.0/16"',
-      ),
-    );
-  else if (network.family !== 4) {
-    findings.push(
-      error(f('Network'), `${rawNet} is IPv6; Network is IPv4 (IPv6 goes in IPv6Network)`),
-    );
-    network = undefined;
-  } else if (!isCanonical(network)) {
-    findings.push(
-      warning(
-        f('Network'),
-        `${rawNet} has host bits set; flannel uses ${network.canonical}`,
-        `write ${network.canonical}`,
-      ),
-    );
-  }
-
+  checkFamilies(top, base, findings);
+  const network = readFlannelNetwork(top.get('Network'), f('Network'), findings);
   const rawLen = top.get('SubnetLen');
   let subnetLen: number | undefined;
+  // Go decodes into a uint: negative or fractional numbers fail; 0 means the default.
   if (rawLen !== undefined && rawLen !== null) {
-    // Go decodes into a uint: negative or fractional numbers fail.
-    if (typeof rawLen !== 'number' || !Number.isInteger(rawLen) || rawLen < 0) {
+    if (typeof rawLen !== 'number' || !Number.isInteger(rawLen) || rawLen < 0)
       findings.push(
-        error(f('SubnetLen'), `must be a non-negative integer, got ${JSON.stringify(rawLen)}`),
+        error(f('SubnetLen'), `must be a non-negative integer (got ${quoteValue(rawLen)})`),
       );
-    } else if (rawLen > 0) subnetLen = rawLen;
+    else if (rawLen > 0) subnetLen = rawLen;
   }
   const min = readIp4(top, 'SubnetMin', f('SubnetMin'), findings);
   const max = readIp4(top, 'SubnetMax', f('SubnetMax'), findings);
-
   const backend = readBackend(top, f('Backend'), findings);
-
-  let plan: SubnetPlan | undefined;
-  if (network !== undefined && min !== null && max !== null) {
-    const input = {
+  if (network === undefined || min === null || max === null) return { findings };
+  const r = planSubnets(
+    {
       network,
       ...(subnetLen !== undefined ? { subnetLen } : {}),
       ...(min ? { subnetMin: min } : {}),
       ...(max ? { subnetMax: max } : {}),
-    };
-    const r = planSubnets(input, {
+    },
+    {
       network: f('Network'),
       subnetLen: f('SubnetLen'),
       subnetMin: f('SubnetMin'),
       subnetMax: f('SubnetMax'),
-    });
-    findings.push(...r.findings);
-    plan = r.plan;
-  }
-  if (plan === undefined || backend === undefined || findings.some((x) => x.severity === 'error'))
-    return { findings };
+    },
+  );
+  appendAll(findings, r.findings);
+  const plan = r.plan;
+  if (plan === undefined || backend === undefined || hasErrors(findings)) return { findings };
   return {
-    config: {
+    value: {
       network: plan.network.canonical,
       subnetLen: plan.subnetLen,
       subnetMin: formatIp(plan.subnetMin, 4),
@@ -184,12 +134,106 @@ export function parseFlannelNetworkConfig(
   };
 }
 
+/** EnableIPv4 must stay on; EnableIPv6 is served only in its IPv4 part. */
+function checkFamilies(top: Map<string, unknown>, base: string, findings: Finding[]): void {
+  const f = (k: string): string => child(base, k);
+  if (readBool(top.get('EnableIPv4'), f('EnableIPv4'), true, findings) === false)
+    findings.push(
+      error(
+        f('EnableIPv4'),
+        'is false: Plexus overlays are IPv4 networks',
+        'remove EnableIPv4 or set it to true',
+      ),
+    );
+  if (readBool(top.get('EnableIPv6'), f('EnableIPv6'), false, findings) === true)
+    findings.push(
+      warning(
+        f('EnableIPv6'),
+        'Plexus serves only the IPv4 part of this network',
+        'nodes joined by Plexus get no IPv6 subnet',
+      ),
+    );
+}
+
+/** Network: an IPv4 CIDR; host bits are a warning (flannel masks them). */
+function readFlannelNetwork(raw: unknown, field: string, findings: Finding[]): Cidr | undefined {
+  const network = typeof raw === 'string' ? parseCidr(raw) : undefined;
+  if (raw === undefined)
+    findings.push(error(field, 'is required', 'e.g. "Network": "10.5.0.0/16"'));
+  else if (network === undefined)
+    findings.push(
+      error(field, `${quoteValue(raw)} is not a CIDR`, 'e.g. "Network": "10.5.0.0/16"'),
+    );
+  else if (network.family !== 4)
+    findings.push(
+      error(field, `${quoteValue(raw)} is IPv6; Network is IPv4 (IPv6 goes in IPv6Network)`),
+    );
+  else {
+    if (!isCanonical(network))
+      findings.push(
+        warning(
+          field,
+          `${quoteValue(raw)} has host bits set; flannel uses ${network.canonical}`,
+          `write ${network.canonical}`,
+        ),
+      );
+    return network;
+  }
+  return undefined;
+}
+
 function readBackend(
   top: Map<string, unknown>,
   field: string,
   findings: Finding[],
 ): ParsedFlannelConfig['backend'] | undefined {
-  const raw = top.get('Backend');
+  const be = readBackendKeys(top.get('Backend'), field, findings);
+  if (be === undefined) return undefined;
+  const f = (k: string): string => child(field, k);
+  const type = be.get('Type');
+  // flannel looks backends up by lower-cased name.
+  if (typeof type !== 'string' || type.toLowerCase() !== 'vxlan')
+    findings.push(
+      error(
+        f('Type'),
+        `${quoteValue(type ?? '')} is not supported; Plexus speaks vxlan only`,
+        'use "Type": "vxlan"',
+      ),
+    );
+  const vniRange = { min: 1, max: VNI_MAX, fallback: FLANNEL_DEFAULT_VNI };
+  const vni = readFlannelInt(be.get('VNI'), f('VNI'), vniRange, findings);
+  const port = readFlannelInt(
+    be.get('Port'),
+    f('Port'),
+    { min: 0, max: PORT_MAX, fallback: 0 },
+    findings,
+  );
+  const gbp = readBool(be.get('GBP'), f('GBP'), false, findings);
+  const learning = readBool(be.get('Learning'), f('Learning'), false, findings);
+  const directRouting = readBool(be.get('DirectRouting'), f('DirectRouting'), false, findings);
+  if (gbp === true)
+    findings.push(
+      warning(
+        f('GBP'),
+        'Plexus creates its VXLAN devices without Group Based Policy, so its nodes cannot exchange traffic with GBP flanneld nodes',
+        'set "GBP": false',
+      ),
+    );
+  if (learning === true)
+    findings.push(warning(f('Learning'), 'Plexus programs FDB entries statically and ignores it'));
+  if (vni === undefined || port === undefined) return undefined;
+  if (gbp === undefined || learning === undefined || directRouting === undefined) return undefined;
+  // Port 0: flannel leaves the port to the kernel, whose default is 8472.
+  const effectivePort = port === 0 ? DEFAULT_VXLAN_PORT : port;
+  return { type: 'vxlan', vni, port: effectivePort, directRouting, gbp, learning };
+}
+
+/** The Backend object's keys as flannel folds them, or undefined after a finding. */
+function readBackendKeys(
+  raw: unknown,
+  field: string,
+  findings: Finding[],
+): Map<string, unknown> | undefined {
   if (raw === undefined) {
     findings.push(
       error(
@@ -202,60 +246,11 @@ function readBackend(
   }
   if (!isPlainObject(raw)) {
     findings.push(
-      error(
-        field,
-        `must be an object, got ${describeType(raw)}`,
-        'e.g. "Backend": {"Type": "vxlan", "VNI": 1}',
-      ),
+      typeError(field, 'an object', raw, 'e.g. "Backend": {"Type": "vxlan", "VNI": 1}'),
     );
     return undefined;
   }
-  const be = foldKeys(raw, BACKEND_KEYS, field, findings);
-  const f = (k: string): string => child(field, k);
-  const type = be.get('Type');
-  // flannel looks backends up by lower-cased name.
-  if (typeof type !== 'string' || type.toLowerCase() !== 'vxlan') {
-    findings.push(
-      error(
-        f('Type'),
-        `${JSON.stringify(type ?? '')} is not supported; Plexus speaks vxlan only`,
-        'use "Type": "vxlan"',
-      ),
-    );
-  }
-  const vni = readInt(be.get('VNI'), f('VNI'), FLANNEL_DEFAULT_VNI, 1, MAX_VNI, findings);
-  const port = readInt(be.get('Port'), f('Port'), 0, 0, 65535, findings);
-  const gbp = readBool(be.get('GBP'), f('GBP'), false, findings);
-  const learning = readBool(be.get('Learning'), f('Learning'), false, findings);
-  const directRouting = readBool(be.get('DirectRouting'), f('DirectRouting'), false, findings);
-  if (gbp === true) {
-    findings.push(
-      warning(
-        f('GBP'),
-        'Plexus creates its VXLAN devices without Group Based Policy, so its nodes cannot exchange traffic with GBP flanneld nodes',
-        'set "GBP": false',
-      ),
-    );
-  }
-  if (learning === true)
-    findings.push(warning(f('Learning'), 'Plexus programs FDB entries statically and ignores it'));
-  if (
-    vni === undefined ||
-    port === undefined ||
-    gbp === undefined ||
-    learning === undefined ||
-    directRouting === undefined
-  )
-    return undefined;
-  // Port 0: flannel leaves the port to the kernel, whose default is 8472.
-  return {
-    type: 'vxlan',
-    vni,
-    port: port === 0 ? DEFAULT_VXLAN_PORT : port,
-    directRouting,
-    gbp,
-    learning,
-  };
+  return foldKeys(raw, BACKEND_KEYS, field, findings);
 }
 
 /** Go's encoding/json: keys match struct fields case-insensitively and the
@@ -286,22 +281,19 @@ function readBool(
 ): boolean | undefined {
   if (v === undefined || v === null) return fallback;
   if (typeof v === 'boolean') return v;
-  findings.push(error(field, `must be true or false, got ${JSON.stringify(v)}`));
+  findings.push(typeError(field, 'true or false', v));
   return undefined;
 }
 
-function readInt(
+/** An integer in [min, max]; absent or null reads as `fallback`. */
+function readFlannelInt(
   v: unknown,
   field: string,
-  fallback: number,
-  lo: number,
-  hi: number,
+  range: { min: number; max: number; fallback: number },
   findings: Finding[],
 ): number | undefined {
-  if (v === undefined || v === null) return fallback;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi) return v;
-  findings.push(error(field, `must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}`));
-  return undefined;
+  if (v === undefined || v === null) return range.fallback;
+  return readInteger(v, field, range, findings);
 }
 
 /** SubnetMin/SubnetMax: an IPv4 string; "0.0.0.0" means unset, as in flannel. null = invalid (reported). */
@@ -315,7 +307,7 @@ function readIp4(
   if (v === undefined) return undefined;
   const ip = typeof v === 'string' ? parseIp(v) : undefined;
   if (ip === undefined || ip.family !== 4) {
-    findings.push(error(field, `must be an IPv4 address string, got ${JSON.stringify(v)}`));
+    findings.push(error(field, `must be an IPv4 address string (got ${quoteValue(v)})`));
     return null;
   }
   return ip.value === 0n ? undefined : ip;

@@ -1,18 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasErrors, isPlainObject } from '../findings.ts';
+import { hasErrors } from '../common/findings.ts';
+import { isPlainObject } from '../common/json-value.ts';
 import { formatIp, parseCidr } from '../net/ip.ts';
 import type { OverlayNetwork, OverlayNetworkSpec } from '../resources/overlay-network.ts';
-import { effectiveOverlayConfig, resolveOverlay } from './defaults.ts';
+import { resolved } from '../testing/overlay.ts';
 import { flannelNetworkConfig, parseFlannelNetworkConfig } from './flannel-config.ts';
-import {
-  checkOverlayNetworkAgainst,
-  checkOverlayNetworkSet,
-  checkOverlayNetworkSetByObject,
-} from './set.ts';
+import { checkOverlayNetwork } from './overlay-object.ts';
+import { checkOverlayNetworkSpec } from './overlay-spec.ts';
+import { checkOverlayNetworkAgainst, checkOverlayNetworkSet } from './network-set.ts';
 import { defaultSubnetLen } from './subnets.ts';
 import { checkOverlayNetworkUpdate } from './update.ts';
-import { checkOverlayNetwork } from './validate.ts';
+import { overlayNetworkValidator } from './validator.ts';
 
 const nameArb = fc.stringMatching(/^[a-z]([-a-z0-9]{0,10}[a-z0-9])?$/);
 
@@ -128,47 +127,58 @@ const mutatedArb = fc
   });
 
 function runEverything(x: unknown, valid: OverlayNetwork): void {
-  const asOn = x as OverlayNetwork;
   const spec = isPlainObject(x) ? x.spec : undefined;
+  const v = resolved(valid);
+  const checked = checkOverlayNetwork(x);
+  const xv = checked.value;
+  const opts = { clusterCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'] };
   const results = [
-    checkOverlayNetwork(x),
-    checkOverlayNetworkSet([asOn, valid]),
-    checkOverlayNetworkSet([valid, asOn], {
-      clusterCidrs: ['10.244.0.0/16'],
-      serviceCidrs: ['10.96.0.0/12'],
-    }),
-    checkOverlayNetworkAgainst(asOn, [valid]),
-    checkOverlayNetworkAgainst(valid, [asOn]),
-    checkOverlayNetworkUpdate(valid, asOn, { leasesExist: true }),
-    checkOverlayNetworkUpdate(asOn, valid, { leasesExist: true }),
+    checked.findings,
+    overlayNetworkValidator.update(valid, x, { leasesExist: true }).findings,
+    overlayNetworkValidator.update(x, valid, { leasesExist: true }).findings,
+    checkOverlayNetworkSpec(spec).findings,
     parseFlannelNetworkConfig(JSON.stringify(spec) ?? 'undefined').findings,
   ];
+  if (xv !== undefined) {
+    results.push(
+      checkOverlayNetworkSet([xv, v]).map((f) => f.finding),
+      checkOverlayNetworkSet([v, xv], opts).map((f) => f.finding),
+      checkOverlayNetworkAgainst(xv, [v]),
+      checkOverlayNetworkAgainst(v, [xv]),
+      checkOverlayNetworkUpdate(v, xv, { leasesExist: true }),
+      checkOverlayNetworkUpdate(xv, v, { leasesExist: true }),
+    );
+    flannelNetworkConfig(xv);
+  }
   for (const r of results) {
     expect(Array.isArray(r)).toBe(true);
     for (const f of r)
       expect(typeof f.field === 'string' && typeof f.message === 'string').toBe(true);
   }
-  effectiveOverlayConfig(spec);
-  flannelNetworkConfig(spec);
 }
 
 describe('properties', () => {
   it('the generator makes valid objects: no findings, a config, a flannel round trip', () => {
     fc.assert(
       fc.property(validArb, (on) => {
-        expect(checkOverlayNetwork(on)).toEqual([]);
-        const config = effectiveOverlayConfig(on.spec);
+        const r = checkOverlayNetwork(on);
+        expect(r.findings).toEqual([]);
+        const config = r.value?.config;
         expect(config).toBeDefined();
-        const parsed = parseFlannelNetworkConfig(JSON.stringify(flannelNetworkConfig(on.spec)));
+        const parsed = parseFlannelNetworkConfig(
+          JSON.stringify(flannelNetworkConfig(resolved(on))),
+        );
         expect(parsed.findings).toEqual([]);
-        expect(parsed.config).toMatchObject({
+        expect(parsed.value).toMatchObject({
           network: config?.network,
           subnetLen: config?.subnetLen,
           subnetMin: config?.subnetMin,
           subnetMax: config?.subnetMax,
           capacity: config?.capacity,
         });
-        expect(checkOverlayNetworkUpdate(on, on, { leasesExist: true })).toEqual([]);
+        expect(
+          checkOverlayNetworkUpdate(resolved(on), resolved(on), { leasesExist: true }),
+        ).toEqual([]);
       }),
     );
   });
@@ -185,10 +195,9 @@ describe('properties', () => {
     fc.assert(
       fc.property(mutatedArb, validArb, (x, valid) => {
         runEverything(x, valid);
-        // A spec that checks clean always resolves; one with errors never does.
-        const spec = isPlainObject(x) ? x.spec : undefined;
-        const clean = isPlainObject(x) && !hasErrors(checkOverlayNetwork(x));
-        if (clean) expect(resolveOverlay(spec)).toBeDefined();
+        // An object that checks clean always resolves; one with errors never does.
+        const r = checkOverlayNetwork(x);
+        expect(r.value === undefined).toBe(hasErrors(r.findings));
       }),
       { numRuns: 500 },
     );
@@ -205,7 +214,7 @@ describe('properties', () => {
         (s) => {
           const r = parseFlannelNetworkConfig(s);
           expect(Array.isArray(r.findings)).toBe(true);
-          if (r.config !== undefined) expect(hasErrors(r.findings)).toBe(false);
+          if (r.value !== undefined) expect(hasErrors(r.findings)).toBe(false);
         },
       ),
     );
@@ -218,9 +227,9 @@ describe('properties', () => {
     });
     fc.assert(
       fc.property(small, (s) => {
-        const resolved = resolveOverlay({ ...s, backend: { vni: 2 } });
-        expect(resolved).toBeDefined();
-        const plan = resolved!.plan;
+        const value = checkOverlayNetworkSpec({ ...s, backend: { vni: 2 } }).value;
+        expect(value).toBeDefined();
+        const plan = value!.plan;
         const size = 1n << BigInt(32 - plan.subnetLen);
         let count = 0;
         for (let a = plan.subnetMin; a <= plan.subnetMax; a += size) {
@@ -252,10 +261,11 @@ describe('properties', () => {
             spec: { network, backend: { vni: 2 + i } },
           } as OverlayNetwork;
         });
+        const set = checkOverlayNetworkSet(ons.map((on) => resolved(on)));
         const flagged = new Set(
-          checkOverlayNetworkSetByObject(ons)
+          set
             .filter((f) => f.finding.field === 'spec.network')
-            .map((f) => f.object),
+            .map((f) => ons[f.index]!.metadata.name),
         );
         const expected = new Set<string>();
         for (const a of ons) {
@@ -271,7 +281,7 @@ describe('properties', () => {
           }
         }
         expect([...flagged].sort()).toEqual([...expected].sort());
-        expect(checkOverlayNetworkSet(ons).length).toBe(flagged.size);
+        expect(set.length).toBe(flagged.size);
       }),
     );
   });

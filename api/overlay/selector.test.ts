@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkLabelSelector, labelKeyProblem, labelValueProblem } from './selector.ts';
+import type { Finding } from '../common/findings.ts';
+import { checkLabelSelector as check, labelKeyProblem, labelValueProblem } from './selector.ts';
+
+const checkLabelSelector = (sel: unknown, field: string): Finding[] => check(sel, field).findings;
+
+describe('the typed selector', () => {
+  it('is the value of a valid selector, and absent with an error', () => {
+    const sel = {
+      matchLabels: { app: 'web' },
+      matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }],
+    };
+    expect(check(sel, 's')).toEqual({ findings: [], value: sel });
+    expect(check({ matchLabels: { a: 1 } }, 's').value).toBeUndefined();
+  });
+});
 
 describe('label keys and values', () => {
   it('accepts prefixed and plain keys', () => {

@@ -1,7 +1,10 @@
 // metav1.LabelSelector checks, as the API server's ValidateLabelSelector makes
 // them, so a selector the CLI accepts offline is one the cluster accepts too.
-import { child, describeType, error, isPlainObject, type Finding } from '../findings.ts';
-import { dns1123SubdomainProblem } from '../names.ts';
+import { checked, child, error, type Checked, type Finding } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
+import { dns1123SubdomainProblem } from '../common/names.ts';
+import { quote, quoteValue } from '../common/quote.ts';
+import type { LabelSelector } from '../resources/common.ts';
 
 const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
@@ -30,16 +33,21 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
-export function checkLabelSelector(sel: unknown, field: string): Finding[] {
+/** Checks a metav1.LabelSelector; `value` is the typed selector when it has no error. */
+export function checkLabelSelector(sel: unknown, field: string): Checked<LabelSelector> {
   if (!isPlainObject(sel))
-    return [
-      error(
-        field,
-        `must be a label selector object, got ${describeType(sel)}`,
-        'use {matchLabels: {...}} or {matchExpressions: [...]}',
-      ),
-    ];
+    return {
+      findings: [
+        typeError(
+          field,
+          'a label selector object',
+          sel,
+          'use {matchLabels: {...}} or {matchExpressions: [...]}',
+        ),
+      ],
+    };
   const findings: Finding[] = [];
+  const value: LabelSelector = {};
   for (const key of Object.keys(sel)) {
     if (key !== 'matchLabels' && key !== 'matchExpressions') {
       findings.push(
@@ -55,49 +63,45 @@ export function checkLabelSelector(sel: unknown, field: string): Finding[] {
   if (matchLabels !== undefined) {
     const f = child(field, 'matchLabels');
     if (!isPlainObject(matchLabels)) {
-      findings.push(
-        error(f, `must be a map of label keys to values, got ${describeType(matchLabels)}`),
-      );
+      findings.push(typeError(f, 'a map of label keys to values', matchLabels));
     } else {
+      const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(matchLabels)) {
         const p = labelKeyProblem(k);
-        if (p !== undefined)
-          findings.push(error(child(f, k), `label key ${JSON.stringify(k)}: ${p}`));
-        if (typeof v !== 'string')
-          findings.push(
-            error(
-              child(f, k),
-              `must be a string, got ${describeType(v)}`,
-              `quote it: "${String(v)}"`,
-            ),
-          );
-        else {
-          const vp = labelValueProblem(v);
-          if (vp !== undefined)
-            findings.push(error(child(f, k), `label value ${JSON.stringify(v)} ${vp}`));
+        if (p !== undefined) findings.push(error(child(f, k), `label key ${quote(k)}: ${p}`));
+        if (typeof v !== 'string') {
+          findings.push(typeError(child(f, k), 'a string', v, `quote it: "${quoteValue(v)}"`));
+          continue;
         }
+        labels[k] = v;
+        const vp = labelValueProblem(v);
+        if (vp !== undefined) findings.push(error(child(f, k), `label value ${quote(v)} ${vp}`));
       }
+      value.matchLabels = labels;
     }
   }
   if (matchExpressions !== undefined) {
     const f = child(field, 'matchExpressions');
     if (!Array.isArray(matchExpressions)) {
-      findings.push(error(f, `must be a list, got ${describeType(matchExpressions)}`));
+      findings.push(typeError(f, 'a list', matchExpressions));
     } else {
-      matchExpressions.forEach((req: unknown, i) =>
-        findings.push(...checkRequirement(req, child(f, i))),
+      value.matchExpressions = matchExpressions.map((req: unknown, i) =>
+        checkRequirement(req, child(f, i), findings),
       );
     }
   }
-  return findings;
+  return checked(findings, value);
 }
 
-function checkRequirement(req: unknown, field: string): Finding[] {
-  if (!isPlainObject(req))
-    return [
-      error(field, `must be an object with key, operator and values, got ${describeType(req)}`),
-    ];
-  const findings: Finding[] = [];
+type Requirement = NonNullable<LabelSelector['matchExpressions']>[number];
+
+/** One requirement; the returned value is meaningful only when no error was added. */
+function checkRequirement(req: unknown, field: string, findings: Finding[]): Requirement {
+  const value: Requirement = { key: '', operator: 'In' };
+  if (!isPlainObject(req)) {
+    findings.push(typeError(field, 'an object with key, operator and values', req));
+    return value;
+  }
   for (const key of Object.keys(req)) {
     if (key !== 'key' && key !== 'operator' && key !== 'values')
       findings.push(
@@ -105,35 +109,43 @@ function checkRequirement(req: unknown, field: string): Finding[] {
       );
   }
   const { key, operator, values } = req;
-  if (typeof key !== 'string')
-    findings.push(
-      error(
-        child(field, 'key'),
-        key === undefined ? 'is required' : `must be a string, got ${describeType(key)}`,
-      ),
-    );
+  if (key === undefined) findings.push(error(child(field, 'key'), 'is required'));
+  else if (typeof key !== 'string') findings.push(typeError(child(field, 'key'), 'a string', key));
   else {
+    value.key = key;
     const p = labelKeyProblem(key);
-    if (p !== undefined)
-      findings.push(error(child(field, 'key'), `label key ${JSON.stringify(key)}: ${p}`));
+    if (p !== undefined) findings.push(error(child(field, 'key'), `label key ${quote(key)}: ${p}`));
   }
   if (typeof operator !== 'string' || !OPERATORS.includes(operator)) {
     findings.push(
       error(
         child(field, 'operator'),
-        operator === undefined ? 'is required' : `${JSON.stringify(operator)} is not an operator`,
+        operator === undefined ? 'is required' : `${quoteValue(operator)} is not an operator`,
         `use one of ${OPERATORS.join(', ')}`,
       ),
     );
-    return findings;
+    return value;
   }
+  value.operator = operator;
   const vf = child(field, 'values');
   if (values !== undefined && !Array.isArray(values)) {
-    findings.push(error(vf, `must be a list of strings, got ${describeType(values)}`));
-    return findings;
+    findings.push(typeError(vf, 'a list of strings', values));
+    return value;
   }
   const list: unknown[] = values ?? [];
-  if ((operator === 'In' || operator === 'NotIn') && list.length === 0) {
+  const strings = checkRequirementValues(list, operator, vf, findings);
+  if (values !== undefined) value.values = strings;
+  return value;
+}
+
+/** In/NotIn need values, Exists/DoesNotExist take none; each value is a label value. */
+function checkRequirementValues(
+  list: readonly unknown[],
+  operator: string,
+  vf: string,
+  findings: Finding[],
+): string[] {
+  if ((operator === 'In' || operator === 'NotIn') && list.length === 0)
     findings.push(
       error(
         vf,
@@ -141,20 +153,19 @@ function checkRequirement(req: unknown, field: string): Finding[] {
         `list the values, or use ${operator === 'In' ? 'Exists' : 'DoesNotExist'}`,
       ),
     );
-  }
-  if ((operator === 'Exists' || operator === 'DoesNotExist') && list.length > 0) {
+  if ((operator === 'Exists' || operator === 'DoesNotExist') && list.length > 0)
     findings.push(
       error(vf, `must be empty for operator ${operator}`, 'remove values, or use In/NotIn'),
     );
-  }
+  const strings: string[] = [];
   list.forEach((v, i) => {
-    if (typeof v !== 'string')
-      findings.push(error(child(vf, i), `must be a string, got ${describeType(v)}`));
-    else {
-      const p = labelValueProblem(v);
-      if (p !== undefined)
-        findings.push(error(child(vf, i), `label value ${JSON.stringify(v)} ${p}`));
+    if (typeof v !== 'string') {
+      findings.push(typeError(child(vf, i), 'a string', v));
+      return;
     }
+    strings.push(v);
+    const p = labelValueProblem(v);
+    if (p !== undefined) findings.push(error(child(vf, i), `label value ${quote(v)} ${p}`));
   });
-  return findings;
+  return strings;
 }

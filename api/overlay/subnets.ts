@@ -3,13 +3,13 @@
 // Plexus writes or reads means exactly what it means to an upstream flanneld.
 // Plexus adds two things flannel does not check: /0 and SubnetMin > SubnetMax
 // (flannel would accept both and then lease nothing sensible).
-import { error, warning, type Finding } from '../findings.ts';
+import { error, warning, type Finding } from '../common/findings.ts';
 import { formatIp, type Cidr, type IpAddress } from '../net/ip.ts';
+// flannel: "SubnetLen must be less than /31" (room for a tunnel and a bridge address).
+import { MAX_SUBNET_LEN } from '../resources/overlay-network.ts';
 
 /** flannel: "Minimum useful network prefix is /28" (four /30 subnets, the first unused). */
-export const MAX_NETWORK_PREFIX = 28;
-/** flannel: "SubnetLen must be less than /31" (room for a tunnel and a bridge address). */
-export const MAX_SUBNET_LEN = 30;
+const MAX_NETWORK_PREFIX = 28;
 
 /** flannel's default SubnetLen: a /24 per node when the network is /22 or
  * larger, otherwise a quarter of the network. */
@@ -38,7 +38,7 @@ export interface SubnetInput {
 }
 
 /** Field paths to report against, e.g. `spec.subnetLen` or `config.SubnetLen`. */
-export interface SubnetFields {
+interface SubnetFields {
   network: string;
   subnetLen: string;
   subnetMin: string;
@@ -52,103 +52,27 @@ export function planSubnets(
   input: SubnetInput,
   fields: SubnetFields,
 ): { plan?: SubnetPlan; findings: Finding[] } {
-  const findings: Finding[] = [];
   const { network } = input;
-  if (network.family !== 4) {
-    findings.push(
-      error(
-        fields.network,
-        `${network.address.text}/${network.prefix} is not IPv4; flannel networks are IPv4`,
-        'use an IPv4 CIDR such as 10.5.0.0/16',
-      ),
-    );
-    return { findings };
-  }
-  if (network.prefix === 0) {
-    // flannel reads 0.0.0.0/0 as "no Network" (IP4Net.Empty).
-    findings.push(
-      error(
-        fields.network,
-        '0.0.0.0/0 is not a usable network (it would overlap every address)',
-        'use a private range such as 10.5.0.0/16',
-      ),
-    );
-    return { findings };
-  }
-  if (network.prefix > MAX_NETWORK_PREFIX) {
-    findings.push(
-      error(
-        fields.network,
-        `/${network.prefix} is too small: flannel needs at least a /${MAX_NETWORK_PREFIX} (four subnets of four addresses, the first never leased)`,
-        `use a /${MAX_NETWORK_PREFIX} or larger network`,
-      ),
-    );
-    return { findings };
-  }
-
-  let subnetLen: number;
-  if (input.subnetLen !== undefined && input.subnetLen > 0) {
-    subnetLen = input.subnetLen;
-    if (subnetLen > MAX_SUBNET_LEN) {
-      findings.push(
-        error(
-          fields.subnetLen,
-          `${subnetLen} is too long: each node's subnet needs at least four addresses`,
-          `use ${MAX_SUBNET_LEN} or less`,
-        ),
-      );
-      return { findings };
-    }
-    const least = network.prefix + 2;
-    if (subnetLen < least) {
-      findings.push(
-        error(
-          fields.subnetLen,
-          `${subnetLen} leaves room for fewer than four subnets in a /${network.prefix} (flannel never leases the first)`,
-          `use ${least} or more, or a larger network`,
-        ),
-      );
-      return { findings };
-    }
-  } else {
-    subnetLen = defaultSubnetLen(network.prefix);
-  }
-
-  const size = 1n << BigInt(32 - subnetLen);
-  const mask = 0xffffffffn ^ (size - 1n);
-  const firstDefault = network.network + size;
-  const lastDefault = network.broadcast + 1n - size;
-
-  const bound = (
-    given: IpAddress | undefined,
-    fallback: bigint,
-    field: string,
-    roundUp: boolean,
-  ): bigint | undefined => {
-    if (given === undefined) return fallback;
-    if (given.family !== 4 || given.value < network.network || given.value > network.broadcast) {
-      findings.push(
-        error(
-          field,
-          `${given.text} is not inside the network ${network.canonical}`,
-          `use an address inside ${network.canonical}, e.g. ${ip4(fallback)}, or omit it`,
-        ),
-      );
-      return undefined;
-    }
-    if ((given.value & mask) !== given.value) {
-      // Round towards the inside of the range so the fix never leaves the network.
-      const down = given.value & mask;
-      const near = roundUp && down + size <= network.broadcast ? down + size : down;
-      findings.push(
-        error(field, `${given.text} is not on a /${subnetLen} boundary`, `use ${ip4(near)}`),
-      );
-      return undefined;
-    }
-    return given.value;
-  };
-  const subnetMin = bound(input.subnetMin, firstDefault, fields.subnetMin, true);
-  const subnetMax = bound(input.subnetMax, lastDefault, fields.subnetMax, false);
+  const networkProblem = networkFinding(network, fields.network);
+  if (networkProblem !== undefined) return { findings: [networkProblem] };
+  const len = subnetLenOf(input, fields.subnetLen);
+  if (typeof len !== 'number') return { findings: [len] };
+  const findings: Finding[] = [];
+  const grid: Grid = { network, subnetLen: len, size: 1n << BigInt(32 - len) };
+  const firstDefault = network.network + grid.size;
+  const lastDefault = network.broadcast + 1n - grid.size;
+  const subnetMin = bound(
+    grid,
+    input.subnetMin,
+    { fallback: firstDefault, field: fields.subnetMin, roundUp: true },
+    findings,
+  );
+  const subnetMax = bound(
+    grid,
+    input.subnetMax,
+    { fallback: lastDefault, field: fields.subnetMax, roundUp: false },
+    findings,
+  );
   if (subnetMin === undefined || subnetMax === undefined) return { findings };
   if (subnetMin > subnetMax) {
     findings.push(
@@ -169,6 +93,96 @@ export function planSubnets(
       ),
     );
   }
-  const capacity = Number((subnetMax - subnetMin) / size) + 1;
-  return { plan: { network, subnetLen, subnetMin, subnetMax, capacity }, findings };
+  const capacity = Number((subnetMax - subnetMin) / grid.size) + 1;
+  return { plan: { network, subnetLen: len, subnetMin, subnetMax, capacity }, findings };
+}
+
+/** Why `network` cannot be a flannel network, or undefined. */
+function networkFinding(network: Cidr, field: string): Finding | undefined {
+  if (network.family !== 4)
+    return error(
+      field,
+      `${network.address.text}/${network.prefix} is not IPv4; flannel networks are IPv4`,
+      'use an IPv4 CIDR such as 10.5.0.0/16',
+    );
+  if (network.prefix === 0)
+    // flannel reads 0.0.0.0/0 as "no Network" (IP4Net.Empty).
+    return error(
+      field,
+      '0.0.0.0/0 is not a usable network (it would overlap every address)',
+      'use a private range such as 10.5.0.0/16',
+    );
+  if (network.prefix > MAX_NETWORK_PREFIX)
+    return error(
+      field,
+      `/${network.prefix} is too small: flannel needs at least a /${MAX_NETWORK_PREFIX} (four subnets of four addresses, the first never leased)`,
+      `use a /${MAX_NETWORK_PREFIX} or larger network`,
+    );
+  return undefined;
+}
+
+/** The subnet length: as given (absent or 0 means flannel's default), or why it cannot be. */
+function subnetLenOf(input: SubnetInput, field: string): number | Finding {
+  const { network } = input;
+  if (input.subnetLen === undefined || input.subnetLen <= 0)
+    return defaultSubnetLen(network.prefix);
+  const subnetLen = input.subnetLen;
+  if (subnetLen > MAX_SUBNET_LEN)
+    return error(
+      field,
+      `${subnetLen} is too long: each node's subnet needs at least four addresses`,
+      `use ${MAX_SUBNET_LEN} or less`,
+    );
+  const least = network.prefix + 2;
+  if (subnetLen < least)
+    return error(
+      field,
+      `${subnetLen} leaves room for fewer than four subnets in a /${network.prefix} (flannel never leases the first)`,
+      `use ${least} or more, or a larger network`,
+    );
+  return subnetLen;
+}
+
+/** The network cut into subnets of one length. */
+interface Grid {
+  network: Cidr;
+  subnetLen: number;
+  /** Addresses per subnet. */
+  size: bigint;
+}
+
+interface Bound {
+  fallback: bigint;
+  field: string;
+  /** Which way the suggested fix rounds a misaligned address. */
+  roundUp: boolean;
+}
+
+/** SubnetMin or SubnetMax: the default when absent; inside the network and on a subnet boundary. */
+function bound(
+  grid: Grid,
+  given: IpAddress | undefined,
+  b: Bound,
+  findings: Finding[],
+): bigint | undefined {
+  const { network, size } = grid;
+  if (given === undefined) return b.fallback;
+  if (given.family !== 4 || given.value < network.network || given.value > network.broadcast) {
+    findings.push(
+      error(
+        b.field,
+        `${given.text} is not inside the network ${network.canonical}`,
+        `use an address inside ${network.canonical}, e.g. ${ip4(b.fallback)}, or omit it`,
+      ),
+    );
+    return undefined;
+  }
+  const down = given.value & (0xffffffffn ^ (size - 1n));
+  if (down === given.value) return given.value;
+  // Round towards the inside of the range so the fix never leaves the network.
+  const near = b.roundUp && down + size <= network.broadcast ? down + size : down;
+  findings.push(
+    error(b.field, `${given.text} is not on a /${grid.subnetLen} boundary`, `use ${ip4(near)}`),
+  );
+  return undefined;
 }

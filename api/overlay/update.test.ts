@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { OverlayNetwork } from '../resources/overlay-network.ts';
-import { checkOverlayNetworkUpdate } from './update.ts';
-import { overlay } from './test-fixtures.ts';
+import { overlay, resolved } from '../testing/overlay.ts';
+import { checkOverlayNetworkUpdate as checkResolved, type UpdateContext } from './update.ts';
+import { overlayNetworkValidator } from './validator.ts';
+
+/** The update rules on two objects that must both be valid. */
+const checkOverlayNetworkUpdate = (a: OverlayNetwork, b: OverlayNetwork, ctx: UpdateContext) =>
+  checkResolved(resolved(a), resolved(b), ctx);
 
 const LEASED = { leasesExist: true };
 const EMPTY = { leasesExist: false };
@@ -156,8 +161,25 @@ describe('checkOverlayNetworkUpdate', () => {
       fields(old, overlay('blue', { network: '10.5.0.0/16', backend: { vni: 2 }, mtu: 1400 })),
     ).toEqual(['warning:spec.mtu']);
   });
-  it('skips comparisons it cannot make on invalid objects', () => {
-    expect(fields(old, overlay('blue', { network: 'garbage', backend: { vni: 2 } }))).toEqual([]);
-    expect(fields({} as OverlayNetwork, old)).toEqual([]);
+  it('the validator skips comparisons it cannot make on invalid objects', () => {
+    const garbage = overlay('blue', { network: 'garbage', backend: { vni: 3 } });
+    const r = overlayNetworkValidator.update(old, garbage, LEASED);
+    expect(r.findings).toEqual(overlayNetworkValidator.create(garbage).findings);
+    expect(r.value).toBeUndefined();
+    expect(overlayNetworkValidator.update({}, old, LEASED)).toEqual(
+      overlayNetworkValidator.create(old),
+    );
+  });
+  it('the validator adds the update rules to the checks of the new object', () => {
+    const r = overlayNetworkValidator.update(
+      old,
+      overlay('blue', { network: '10.5.0.0/16', backend: { vni: 3 }, mtu: 1400 }),
+      EMPTY,
+    );
+    expect(r.findings.map((f) => `${f.severity}:${f.field}`)).toEqual([
+      'error:spec.backend.vni',
+      'warning:spec.mtu',
+    ]);
+    expect(r.value).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ export const NAD_SHORT_NAMES = ['net-attach-def'];
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'plexus';
 
-export const NetworkAttachmentDefinitionSpecSchema = Type.Object(
+const NetworkAttachmentDefinitionSpecSchema = Type.Object(
   {
     config: Type.Optional(
       Type.String({

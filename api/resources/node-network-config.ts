@@ -3,6 +3,7 @@
 // SriovNetworkNodeState). The name is the node's name; spec is written only
 // by the operator, status only by that node's agent.
 import { Type, type Static } from '@sinclair/typebox';
+import { MTU_MAX, MTU_MIN, PORT_MAX, PORT_MIN, VNI_MAX } from '../common/limits.ts';
 import type { PLEXUS_API_VERSION } from './common.ts';
 import { ConditionsSchema, IPV4_CIDR_PATTERN, IPV4_PATTERN } from './common.ts';
 
@@ -11,7 +12,7 @@ export const NODE_NETWORK_CONFIG_PLURAL = 'nodenetworkconfigs';
 export const NODE_NETWORK_CONFIG_SINGULAR = 'nodenetworkconfig';
 export const NODE_NETWORK_CONFIG_SHORT_NAMES = ['nnc'];
 
-export const NodeOverlaySchema = Type.Object(
+const NodeOverlaySchema = Type.Object(
   {
     name: Type.String({
       description: 'Name of the OverlayNetwork this entry applies.',
@@ -20,12 +21,12 @@ export const NodeOverlaySchema = Type.Object(
     vni: Type.Integer({
       description: 'VXLAN network identifier of the overlay (device plexus.<vni>).',
       minimum: 1,
-      maximum: 16777215,
+      maximum: VNI_MAX,
     }),
     port: Type.Integer({
       description: 'UDP port of the VXLAN device.',
-      minimum: 1,
-      maximum: 65535,
+      minimum: PORT_MIN,
+      maximum: PORT_MAX,
     }),
     network: Type.String({
       description: 'The whole overlay network CIDR (FLANNEL_NETWORK).',
@@ -40,8 +41,8 @@ export const NodeOverlaySchema = Type.Object(
     }),
     mtu: Type.Integer({
       description: 'MTU of the VXLAN device, the bridge and pod interfaces (FLANNEL_MTU).',
-      minimum: 68,
-      maximum: 65535,
+      minimum: MTU_MIN,
+      maximum: MTU_MAX,
     }),
     ipMasq: Type.Boolean({
       description: 'Whether the node masquerades traffic leaving the overlay (FLANNEL_IPMASQ).',
@@ -71,7 +72,7 @@ export const NodeOverlaySchema = Type.Object(
   },
 );
 
-export const NodeNetworkConfigSpecSchema = Type.Object(
+const NodeNetworkConfigSpecSchema = Type.Object(
   {
     cniConfig: Type.String({
       description:
@@ -90,7 +91,7 @@ export const NodeNetworkConfigSpecSchema = Type.Object(
   { description: 'Desired network state of one node, written by the operator only.' },
 );
 
-export const NodeOverlayStatusSchema = Type.Object(
+const NodeOverlayStatusSchema = Type.Object(
   {
     name: Type.String({ description: 'Name of the OverlayNetwork.', maxLength: 253 }),
     subnet: Type.String({ description: 'The subnet the data plane was built for.', maxLength: 18 }),
@@ -102,7 +103,7 @@ export const NodeOverlayStatusSchema = Type.Object(
   { description: 'The state of one overlay on this node as the agent applied it.' },
 );
 
-export const NodeNetworkConfigStatusSchema = Type.Object(
+const NodeNetworkConfigStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
       Type.Integer({

@@ -131,3 +131,41 @@ describe('OverlayNetworkSchema', () => {
     expect(OVERLAY_NETWORK_PRINTER_COLUMNS.find((c) => c.name === 'Age')?.type).toBe('date');
   });
 });
+
+describe('the checks read their keys and limits from the schema', () => {
+  it('SPEC_KEYS are the schema properties', async () => {
+    const { SPEC_KEYS } = await import('../overlay/overlay-spec.ts');
+    const { OverlayNetworkSpecSchema } = await import('./overlay-network.ts');
+    expect([...SPEC_KEYS].sort()).toEqual(Object.keys(OverlayNetworkSpecSchema.properties).sort());
+  });
+  it('MTU, port, VNI and subnetLen limits are the ones the checks enforce', async () => {
+    const { OverlayNetworkSpecSchema, OverlayBackendSchema } = await import('./overlay-network.ts');
+    const { MTU_MIN, MTU_MAX, PORT_MIN, PORT_MAX, VNI_MAX } = await import('../common/limits.ts');
+    const { overlayNetworkValidator } = await import('../overlay/validator.ts');
+    const { overlay } = await import('../testing/overlay.ts');
+    const p = OverlayNetworkSpecSchema.properties;
+    const b = OverlayBackendSchema.properties;
+    expect([p.mtu.minimum, p.mtu.maximum]).toEqual([MTU_MIN, MTU_MAX]);
+    expect([b.port.minimum, b.port.maximum]).toEqual([PORT_MIN, PORT_MAX]);
+    expect([b.vni.minimum, b.vni.maximum]).toEqual([1, VNI_MAX]);
+    const ok = (spec: Record<string, unknown>) =>
+      overlayNetworkValidator.create(overlay('x', spec)).value !== undefined;
+    for (const [key, min, max] of [
+      ['mtu', MTU_MIN, MTU_MAX],
+      ['subnetLen', p.subnetLen.minimum, p.subnetLen.maximum],
+    ] as const) {
+      const spec = { network: '10.0.0.0/8' };
+      expect(ok({ ...spec, [key]: max }), `${key} ${max}`).toBe(true);
+      expect(ok({ ...spec, [key]: (max ?? 0) + 1 }), `${key} > max`).toBe(false);
+      expect(ok({ ...spec, [key]: (min ?? 0) - 1 }), `${key} < min`).toBe(false);
+    }
+    for (const [key, min, max] of [
+      ['port', PORT_MIN, PORT_MAX],
+      ['vni', 2, VNI_MAX],
+    ] as const) {
+      expect(ok({ backend: { vni: 2, [key]: max } })).toBe(true);
+      expect(ok({ backend: { vni: 2, [key]: max + 1 } })).toBe(false);
+      expect(ok({ backend: { vni: 2, [key]: min - 2 } })).toBe(false);
+    }
+  });
+});

@@ -7,11 +7,13 @@
 // running network even without the webhook (immutable VNI and etcd prefix,
 // network changes that would orphan leases). They are written so that they
 // also hold on /status updates: there the spec equals the old spec, so every
-// transition rule compares a value with itself. The webhook
-// (api/overlay/validate.ts, set.ts, update.ts) gives the same verdicts with a
-// fix, and adds what CEL cannot see (other objects, real lease counts).
+// transition rule compares a value with itself. The webhook (through
+// api/overlay's validator: overlay-object.ts, network-set.ts, update.ts) gives the same
+// verdicts with a fix, and adds what CEL cannot see (other objects, real lease
+// counts). The checks read their keys and limits from these schemas.
 import { Type, type Static } from '@sinclair/typebox';
-import { DNS1123_LABEL_PATTERN } from '../names.ts';
+import { MTU_MAX, MTU_MIN, PORT_MAX, PORT_MIN, VNI_MAX } from '../common/limits.ts';
+import { DNS1123_LABEL_PATTERN } from '../common/names.ts';
 import {
   ConditionsSchema,
   IPV4_CIDR_PATTERN,
@@ -29,13 +31,14 @@ export const OVERLAY_NETWORK_SINGULAR = 'overlaynetwork';
 export const OVERLAY_NETWORK_SHORT_NAMES = ['onet'];
 
 /** Where the operator keeps a network's flannel data when spec.etcdPrefix is
- * omitted: `<root>/<name>` (see etcdPrefixOf in api/overlay/defaults.ts). */
+ * omitted: `<root>/<name>` (see effectiveEtcdPrefix in api/overlay/resolved.ts;
+ * the CEL rule below spells the same default). */
 export const DEFAULT_ETCD_PREFIX_ROOT = '/plexus.dev/networks';
 
 /** The kernel's (and so flannel's) default VXLAN UDP port. */
 export const DEFAULT_VXLAN_PORT = 8472;
-/** VNIs are 24 bits. */
-export const MAX_VNI = 16777215;
+/** The longest subnet flannel leases ("SubnetLen must be less than /31"). */
+export const MAX_SUBNET_LEN = 30;
 /** flannel's default VNI, used by a flannel cluster network unless configured. */
 export const FLANNEL_DEFAULT_VNI = 1;
 
@@ -45,7 +48,7 @@ export const ETCD_PREFIX_MAX_LENGTH = 256;
 export const MAX_ATTACHMENT_NAMESPACES = 256;
 
 /** A CEL validation rule as the CRD's x-kubernetes-validations holds it. */
-export interface CelRule {
+interface CelRule {
   rule: string;
   message: string;
   fieldPath?: string;
@@ -132,7 +135,7 @@ export const OverlayBackendSchema = Type.Object(
         'Each node gets a VXLAN device named plexus.<vni>. Avoid 1 when the cluster network itself is flannel ' +
         'with its default VNI on the same port. Immutable: to change it create a new OverlayNetwork.',
       minimum: 1,
-      maximum: MAX_VNI,
+      maximum: VNI_MAX,
       'x-kubernetes-validations': [
         {
           rule: 'self == oldSelf',
@@ -147,8 +150,8 @@ export const OverlayBackendSchema = Type.Object(
         description:
           'UDP destination port of the VXLAN traffic (flannel\'s "Backend.Port"). Default 8472, the Linux ' +
           "kernel's and flannel's default. Changing it makes every node re-create its VXLAN device.",
-        minimum: 1,
-        maximum: 65535,
+        minimum: PORT_MIN,
+        maximum: PORT_MAX,
         default: DEFAULT_VXLAN_PORT,
       }),
     ),
@@ -213,7 +216,7 @@ export const OverlayNetworkSpecSchema = Type.Object(
           "network's prefix + 2. When omitted: 24 if the network is /22 or larger, else the network's prefix + 2. " +
           'Immutable once set.',
         minimum: 1,
-        maximum: 30,
+        maximum: MAX_SUBNET_LEN,
       }),
     ),
     subnetMin: Type.Optional(
@@ -240,8 +243,8 @@ export const OverlayNetworkSpecSchema = Type.Object(
         description:
           "MTU of the VXLAN device and of pod interfaces on this network. Default: the MTU of the node's " +
           'uplink minus 50 (the VXLAN overhead), decided by each node agent.',
-        minimum: 68,
-        maximum: 65535,
+        minimum: MTU_MIN,
+        maximum: MTU_MAX,
       }),
     ),
     ipMasq: Type.Optional(
@@ -292,7 +295,7 @@ export const OverlayNetworkSpecSchema = Type.Object(
   },
 );
 
-export const OverlayNetworkStatusSchema = Type.Object(
+const OverlayNetworkStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
       Type.Integer({
@@ -395,7 +398,6 @@ export const OverlayNetworkSchema = Type.Object(
 export type OverlayNetworkSpec = Static<typeof OverlayNetworkSpecSchema>;
 export type OverlayNetworkStatus = Static<typeof OverlayNetworkStatusSchema>;
 export type OverlayBackend = Static<typeof OverlayBackendSchema>;
-export type OverlayAttachment = Static<typeof OverlayAttachmentSchema>;
 /** The schema's type, with the metadata the code reads (the schema leaves metadata to the API server). */
 export type OverlayNetwork = Omit<Static<typeof OverlayNetworkSchema>, 'metadata'> & {
   metadata: ObjectMeta & { name: string; creationTimestamp?: string };

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateManifests, type ManifestDocument } from './manifests.ts';
+import { parseNetworkSelection } from '../npwg/network-selection.ts';
+import { MAX_ANNOTATION_FINDINGS } from '../npwg/types.ts';
+import { LEFT_OUT_FIELD, MAX_FINDINGS_PER_OBJECT, MAX_FINDINGS_TOTAL } from './caps.ts';
+import {
+  validateManifests as validateSet,
+  type ManifestDocument,
+  type ValidateOptions,
+} from './manifests.ts';
+
+/** The object reports of a set. */
+const validateManifests = (docs: ManifestDocument[], opts?: ValidateOptions) =>
+  validateSet(docs, opts).objects;
 
 const doc = (value: unknown, document = 1): ManifestDocument => ({
   file: 'm.yaml',
@@ -229,5 +240,170 @@ describe('validateManifests reports each problem once', () => {
       }),
     ]);
     expect(unnamed?.errors.filter((f) => f.field.startsWith('metadata'))).toHaveLength(1);
+  });
+});
+
+describe('validateManifests: identity by position (issue 6 reproductions)', () => {
+  it('two OverlayNetworks named blue and a green: each finding on its own document', () => {
+    const set = validateSet([
+      doc(overlay('blue', '10.5.0.0/24', 2), 1),
+      doc(overlay('blue', '10.9.0.0/16', 3), 2),
+      doc(overlay('green', '10.5.0.0/16', 4), 3),
+    ]);
+    const [first, second, green] = set.objects;
+    expect(first?.errors.map((f) => [f.field, f.message])).toEqual([
+      ['spec.network', '10.5.0.0/24 overlaps OverlayNetwork "green" (10.5.0.0/16)'],
+    ]);
+    expect(second?.errors.map((f) => f.field)).toEqual(['metadata.name', 'spec.etcdPrefix']);
+    expect(second?.errors.some((f) => f.field === 'spec.network')).toBe(false);
+    expect(green?.errors).toEqual([]);
+  });
+  it('an OverlayNetwork with only generateName gets its own findings; option findings go to none', () => {
+    const unnamed = {
+      apiVersion: 'plexus.dev/v1alpha1',
+      kind: 'OverlayNetwork',
+      metadata: { generateName: 'tmp-' },
+      spec: { network: '10.5.0.0/24', backend: { type: 'vxlan', vni: 2 } },
+    };
+    const set = validateSet(
+      [
+        doc(overlay('blue', '10.5.0.0/16', 2), 1),
+        doc(unnamed, 2),
+        doc(overlay('red', '10.7.0.0/16', 5), 3),
+      ],
+      { clusterCidrs: ['garbage'] },
+    );
+    const [blue, tmp, red] = set.objects;
+    expect(blue?.errors).toEqual([]);
+    expect(red?.errors).toEqual([]);
+    expect(tmp?.errors.map((f) => [f.field, f.message])).toEqual([
+      ['spec.network', '10.5.0.0/24 overlaps OverlayNetwork "blue" (10.5.0.0/16)'],
+      ['spec.backend.vni', 'VNI 2 is already used by OverlayNetwork "blue"'],
+    ]);
+    expect(set.findings.map((f) => [f.field, f.severity])).toEqual([
+      ['options.clusterCidrs[0]', 'error'],
+    ]);
+  });
+});
+
+describe('validateManifests: kinds and metadata kubectl would refuse', () => {
+  it('reports a missing or non-string kind or apiVersion, and still skips unknown kinds', () => {
+    const [noKind, badVersion, inList] = validateManifests([
+      doc({ apiVersion: 'v1', metadata: { name: 'x' } }, 1),
+      doc({ apiVersion: 7, kind: 'Pod', metadata: { name: 'y' } }, 2),
+      doc({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'ConfigMap' }] }, 3),
+      doc({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, 4),
+    ]);
+    expect(noKind?.errors.map((f) => [f.field, f.message])).toEqual([
+      ['kind', 'is required: kubectl cannot tell what object this is'],
+    ]);
+    expect(badVersion?.kind).toBe('Pod');
+    expect(badVersion?.errors.map((f) => [f.field, f.message])).toEqual([
+      ['apiVersion', 'must be a string (got a number)'],
+    ]);
+    expect(inList?.errors.map((f) => f.field)).toEqual(['items[0].apiVersion']);
+  });
+  it('reports non-string annotation values on every validated object and pod template', () => {
+    const [p, d, n] = validateManifests([
+      doc(pod({ replicas: 3, 'k8s.v1.cni.cncf.io/networks': 'x' })),
+      doc({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'w', annotations: { a: true } },
+        spec: { template: { metadata: { annotations: { b: { c: 1 } } } } },
+      }),
+      doc({ ...nad('n'), metadata: { name: 'n', annotations: { note: null } } }),
+    ]);
+    expect(p?.errors.map((f) => [f.field, f.message])).toEqual([
+      ['metadata.annotations.replicas', 'must be a string (got a number)'],
+    ]);
+    expect(d?.errors.map((f) => f.field)).toEqual([
+      'metadata.annotations.a',
+      'spec.template.metadata.annotations.b',
+    ]);
+    expect(n?.errors.map((f) => f.field)).toEqual(['metadata.annotations.note']);
+  });
+});
+
+describe('validateManifests: references to what the set does not hold', () => {
+  it('gives one warning per missing NAD, on the first object, counting the others', () => {
+    const reports = validateManifests([
+      doc(pod({ 'k8s.v1.cni.cncf.io/networks': 'a, b' })),
+      doc(pod({ 'k8s.v1.cni.cncf.io/networks': 'a' })),
+      doc(pod({ 'k8s.v1.cni.cncf.io/networks': 'a' })),
+    ]);
+    expect(reports.map((r) => r.warnings.map((f) => f.message))).toEqual([
+      [
+        'NetworkAttachmentDefinition default/a is not among the validated manifests (2 more object(s) name it too)',
+        'NetworkAttachmentDefinition default/b is not among the validated manifests',
+      ],
+      [],
+      [],
+    ]);
+  });
+});
+
+describe('validateManifests under hostile input', () => {
+  it('caps the findings of one pod whose annotation names 40,000 networks', () => {
+    const names = Array.from({ length: 40_000 }, (_, i) => `n${i.toString(36)}`).join(',');
+    const set = validateSet([doc(pod({ 'k8s.v1.cni.cncf.io/networks': names }))]);
+    const [r] = set.objects;
+    const listed = (r?.errors.length ?? 0) + (r?.warnings.length ?? 0);
+    expect(listed).toBeLessThanOrEqual(MAX_FINDINGS_PER_OBJECT + 1);
+    const more = r?.warnings.find((f) => f.field === LEFT_OUT_FIELD);
+    expect(more?.message).toMatch(/^39900 more finding\(s\) \(0 error\(s\)\) are not listed/);
+  });
+  it('caps the findings of the annotation parser itself', () => {
+    const items = Array.from({ length: 20_000 }, () => 'Bad_Name').join(',');
+    const r = parseNetworkSelection(items, { podNamespace: 'ns' });
+    expect(r.findings.length).toBeLessThanOrEqual(MAX_ANNOTATION_FINDINGS + 1);
+    expect(r.findings.at(-1)?.message).toMatch(/^19900 more finding\(s\) \(19900 error\(s\)\)/);
+    expect(r.findings.at(-1)?.severity).toBe('error');
+  });
+  it('caps the findings of the whole set, keeping errors first, and says how many were left out', () => {
+    const docs = Array.from({ length: 100 }, (_, i) =>
+      doc(
+        pod(
+          {
+            'k8s.v1.cni.cncf.io/networks': Array.from({ length: 60 }, (_, j) => `m${i}x${j}`).join(
+              ',',
+            ),
+          },
+          `ns${i}`,
+        ),
+        i + 1,
+      ),
+    );
+    docs.push(doc(nad('Bad_Name'), 101));
+    const set = validateSet(docs);
+    const listed = set.objects.reduce((n, r) => n + r.errors.length + r.warnings.length, 0);
+    expect(listed).toBeLessThanOrEqual(MAX_FINDINGS_TOTAL + set.objects.length);
+    const summary = set.findings.find((f) => f.field === LEFT_OUT_FIELD);
+    expect(summary?.message).toMatch(
+      /more finding\(s\) \(1 error\(s\)\) are not listed.*for the whole set/,
+    );
+    expect(summary?.severity).toBe('error');
+  });
+});
+
+describe('validateManifests with hundreds of thousands of findings in one object', () => {
+  it('neither throws nor lists them all: a NAD config and an OverlayNetwork selector', () => {
+    const trunks = JSON.stringify({
+      cniVersion: '1.0.0',
+      type: 'bridge',
+      vlanTrunk: Array.from({ length: 200_000 }, () => 0),
+    });
+    const labels = Object.fromEntries(
+      Array.from({ length: 200_000 }, (_, i) => [`k${i}`, 'not ok']),
+    );
+    const set = validateSet([
+      doc(nad('n', 'default', trunks), 1),
+      doc(overlay('o', '10.5.0.0/16', 2, { nodeSelector: { matchLabels: labels } }), 2),
+    ]);
+    const [n, o] = set.objects;
+    expect(n?.errors.length).toBeLessThanOrEqual(MAX_FINDINGS_PER_OBJECT + 1);
+    expect(n?.errors.at(-1)?.message).toMatch(/more finding\(s\) .* are not listed/);
+    expect(o?.errors.length).toBeLessThanOrEqual(MAX_FINDINGS_PER_OBJECT + 1);
+    expect(o?.errors.at(-1)?.field).toBe(LEFT_OUT_FIELD);
   });
 });

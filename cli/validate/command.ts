@@ -1,6 +1,6 @@
 // `plexus validate`: offline checks for GitOps pipelines and pre-commit hooks.
 // Exit 0: nothing wrong; 1: an error was found; 2: usage or I/O error.
-import { validateManifests } from '../../api/validate/manifests.ts';
+import { validateManifests } from '../../api/validate/index.ts';
 import { readManifests } from './read-manifests.ts';
 import { inFileOrder, summary, writeJson, writeText } from './report.ts';
 
@@ -25,18 +25,22 @@ export async function runValidate(
   io: CliIO,
 ): Promise<number> {
   const input = await readManifests(paths, io.stdin);
-  const reports = validateManifests(input.documents, {
+  const result = validateManifests(input.documents, {
     strictRefs: opts.strictRefs,
     defaultNamespace: opts.namespace,
     clusterCidrs: opts.clusterCidr,
     serviceCidrs: opts.serviceCidr,
   });
-  const entries = inFileOrder(reports, input.problems, input.files);
-  const s = summary(entries);
+  // `result.findings` belong to no object: what the caps left out, bad options.
+  const report = {
+    entries: inFileOrder(result.objects, input.problems, input.files),
+    findings: result.findings,
+  };
+  const s = summary(report);
   if (opts.output === 'json') {
-    await writeJson(entries, io.stdout);
+    await writeJson(report, io.stdout);
   } else {
-    await writeText(entries, io.stdout);
+    await writeText(report, io.stdout);
     if (!opts.quiet) {
       io.stderr.write(
         `checked ${s.objects} object(s) in ${input.files.length} file(s): ${s.errors} error(s), ${s.warnings} warning(s)\n`,

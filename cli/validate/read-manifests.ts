@@ -2,7 +2,7 @@
 // for stdin, every document as kubectl would read it. A document that cannot
 // be read becomes a reader problem for that document only; a path that cannot
 // be read at all is an InputError (exit code 2).
-import type { ManifestDocument } from '../../api/validate/manifests.ts';
+import type { ManifestDocument } from '../../api/validate/index.ts';
 import { STDIN, collectFiles } from './collect-files.ts';
 import { readDocuments, type ReadLimits } from './kube-yaml/index.ts';
 import { readInput } from './read-input.ts';

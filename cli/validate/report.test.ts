@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { error, warning } from '../../api/findings.ts';
+import { error, warning } from '../../api/common/index.ts';
 import { escapeForLine, inFileOrder, writeJson, writeText, type ReportEntry } from './report.ts';
 
 /** A stream that keeps what it is given (or only counts it). */
@@ -33,14 +33,17 @@ describe('text output', () => {
     const out = sink();
     const forged = 'x\nf.yaml:1 Pod/default/ok: error: spec: \u001b[31mforged\u001b[0m';
     await writeText(
-      [
-        entry({
-          file: 'dir\nname\u202e.yaml',
-          name: forged,
-          namespace: 'ns\u0007',
-          errors: [error('metadata.annotations[a\nb]', 'bad\r\nvalue', 'fix\u001b[2J it')],
-        }),
-      ],
+      {
+        findings: [],
+        entries: [
+          entry({
+            file: 'dir\nname\u202e.yaml',
+            name: forged,
+            namespace: 'ns\u0007',
+            errors: [error('metadata.annotations[a\nb]', 'bad\r\nvalue', 'fix\u001b[2J it')],
+          }),
+        ],
+      },
       out,
     );
     const text = out.text();
@@ -53,7 +56,7 @@ describe('text output', () => {
 
   it('prints names that look like names as they are', async () => {
     const out = sink();
-    await writeText([entry({ warnings: [warning('spec', 'w')] })], out);
+    await writeText({ entries: [entry({ warnings: [warning('spec', 'w')] })], findings: [] }, out);
     expect(out.text()).toBe('f.yaml:1 Pod/default/p: warning: spec: w\n');
   });
 
@@ -68,7 +71,7 @@ describe('text output', () => {
     const errors = Array.from({ length: 1000 }, () => error('spec', message));
     const entries = Array.from({ length: 300 }, (_, i) => entry({ name: `p${i}`, errors }));
     const out = sink(false);
-    await writeText(entries, out);
+    await writeText({ entries, findings: [] }, out);
     expect(out.chars()).toBeGreaterThan(2 ** 29);
   }, 60_000);
 
@@ -82,7 +85,7 @@ describe('text output', () => {
       },
     });
     const errors = Array.from({ length: 20_000 }, (_, i) => error('spec', `finding ${i}`));
-    await writeText([entry({ errors })], slow);
+    await writeText({ entries: [entry({ errors })], findings: [] }, slow);
     expect(maxBuffered).toBeLessThan(200 * 1024);
   });
 });
@@ -97,8 +100,10 @@ describe('JSON output', () => {
       entry({ document: 2, name: 'q\n' }),
     ];
     const out = sink();
-    await writeJson(entries, out);
+    await writeJson({ entries, findings: [warning('', 'left out 3 findings')] }, out);
     const expected = {
+      errors: [],
+      warnings: [{ field: '', message: 'left out 3 findings' }],
       results: [
         {
           file: 'f.yaml',
@@ -125,8 +130,10 @@ describe('JSON output', () => {
     };
     expect(out.text()).toBe(`${JSON.stringify(expected, null, 2)}\n`);
     const none = sink();
-    await writeJson([], none);
-    expect(none.text()).toBe(`${JSON.stringify({ results: [] }, null, 2)}\n`);
+    await writeJson({ entries: [], findings: [] }, none);
+    expect(none.text()).toBe(
+      `${JSON.stringify({ errors: [], warnings: [], results: [] }, null, 2)}\n`,
+    );
   });
 });
 

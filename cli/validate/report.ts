@@ -3,8 +3,8 @@
 // pieces with backpressure, never as one string, so millions of findings
 // cannot exhaust memory; and every name, path and message is escaped, so no
 // manifest can forge an output line or colour the terminal.
-import { error, type Finding } from '../../api/findings.ts';
-import type { ObjectReport } from '../../api/validate/manifests.ts';
+import { error, type Finding } from '../../api/common/index.ts';
+import type { ObjectReport } from '../../api/validate/index.ts';
 import type { ReaderProblem } from './read-manifests.ts';
 
 /** What one output entry holds: an object's findings, or a document that could not be read. */
@@ -12,6 +12,13 @@ export type ReportEntry = Pick<
   ObjectReport,
   'file' | 'document' | 'kind' | 'namespace' | 'name' | 'errors' | 'warnings'
 >;
+
+/** Everything one run reports: per-object entries, and findings about no
+ * object (what the caps left out, bad options). */
+export interface Report {
+  entries: readonly ReportEntry[];
+  findings: readonly Finding[];
+}
 
 /** Reader problems interleaved with the object reports by file, then document. */
 export function inFileOrder(
@@ -73,8 +80,11 @@ function messageOf(f: Finding): string {
   return f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}`;
 }
 
-function* textLines(entries: readonly ReportEntry[]): Generator<string> {
-  for (const r of entries) {
+function* textLines(report: Report): Generator<string> {
+  for (const f of report.findings) {
+    yield `${f.severity}: ${escapeForLine(f.field)}: ${escapeForLine(messageOf(f))}\n`;
+  }
+  for (const r of report.entries) {
     const head = `${escapeForLine(r.file)}:${r.document} ${objectRef(r)}`;
     for (const [severity, list] of [
       ['error', r.errors],
@@ -87,42 +97,54 @@ function* textLines(entries: readonly ReportEntry[]): Generator<string> {
   }
 }
 
-/** `FILE:DOC KIND/NAMESPACE/NAME: error|warning: FIELD: MESSAGE[; fix: FIX]`, one line each. */
-export async function writeText(
-  entries: readonly ReportEntry[],
-  out: NodeJS.WritableStream,
-): Promise<void> {
-  await writePieces(out, textLines(entries));
+/** `FILE:DOC KIND/NAMESPACE/NAME: error|warning: FIELD: MESSAGE[; fix: FIX]`, one line each;
+ * findings about no object first, as `error|warning: FIELD: MESSAGE`. */
+export async function writeText(report: Report, out: NodeJS.WritableStream): Promise<void> {
+  await writePieces(out, textLines(report));
 }
 
 function indent(json: string, by: string): string {
   return json.replaceAll('\n', `\n${by}`);
 }
 
-function* findingsJson(name: string, list: readonly Finding[], last: boolean): Generator<string> {
+interface JsonList {
+  name: string;
+  list: readonly Finding[];
+  /** Indentation of the key. */
+  pad: string;
+  last: boolean;
+}
+
+function* findingsJson({ name, list, pad, last }: JsonList): Generator<string> {
   const end = last ? '' : ',';
   if (list.length === 0) {
-    yield `      "${name}": []${end}\n`;
+    yield `${pad}"${name}": []${end}\n`;
     return;
   }
-  yield `      "${name}": [\n`;
+  yield `${pad}"${name}": [\n`;
   for (let i = 0; i < list.length; i++) {
     const f = list[i] as Finding;
     const item =
       f.fix === undefined
         ? { field: f.field, message: f.message }
         : { field: f.field, message: f.message, fix: f.fix };
-    yield `        ${indent(JSON.stringify(item, null, 2), '        ')}${i === list.length - 1 ? '' : ','}\n`;
+    yield `${pad}  ${indent(JSON.stringify(item, null, 2), `${pad}  `)}${i === list.length - 1 ? '' : ','}\n`;
   }
-  yield `      ]${end}\n`;
+  yield `${pad}]${end}\n`;
 }
 
-function* jsonPieces(entries: readonly ReportEntry[]): Generator<string> {
+function* jsonPieces(report: Report): Generator<string> {
+  const { entries } = report;
+  yield '{\n';
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  const warnings = report.findings.filter((f) => f.severity === 'warning');
+  yield* findingsJson({ name: 'errors', list: errors, pad: '  ', last: false });
+  yield* findingsJson({ name: 'warnings', list: warnings, pad: '  ', last: false });
   if (entries.length === 0) {
-    yield '{\n  "results": []\n}\n';
+    yield '  "results": []\n}\n';
     return;
   }
-  yield '{\n  "results": [\n';
+  yield '  "results": [\n';
   for (let i = 0; i < entries.length; i++) {
     const r = entries[i] as ReportEntry;
     const head = {
@@ -133,29 +155,32 @@ function* jsonPieces(entries: readonly ReportEntry[]): Generator<string> {
       name: r.name,
     };
     yield `    ${indent(JSON.stringify(head, null, 2).slice(0, -2), '    ')},\n`;
-    yield* findingsJson('errors', r.errors, false);
-    yield* findingsJson('warnings', r.warnings, true);
+    yield* findingsJson({ name: 'errors', list: r.errors, pad: '      ', last: false });
+    yield* findingsJson({ name: 'warnings', list: r.warnings, pad: '      ', last: true });
     yield `    }${i === entries.length - 1 ? '' : ','}\n`;
   }
   yield '  ]\n}\n';
 }
 
-/** `{"results": [{file, document, kind, namespace, name, errors, warnings}]}`;
- * each finding is `{field, message, fix?}`. */
-export async function writeJson(
-  entries: readonly ReportEntry[],
-  out: NodeJS.WritableStream,
-): Promise<void> {
-  await writePieces(out, jsonPieces(entries));
+/** `{"errors", "warnings", "results": [{file, document, kind, namespace, name, errors,
+ * warnings}]}`: the top-level lists hold findings about no object; each finding is
+ * `{field, message, fix?}`. */
+export async function writeJson(report: Report, out: NodeJS.WritableStream): Promise<void> {
+  await writePieces(out, jsonPieces(report));
 }
 
-export function summary(entries: readonly ReportEntry[]): {
+export function summary(report: Report): {
   objects: number;
   errors: number;
   warnings: number;
 } {
   let errors = 0;
   let warnings = 0;
+  for (const f of report.findings) {
+    if (f.severity === 'error') errors++;
+    else warnings++;
+  }
+  const entries = report.entries;
   for (const r of entries) {
     errors += r.errors.length;
     warnings += r.warnings.length;

@@ -1,0 +1,32 @@
+// CNI network configurations in NetworkAttachmentDefinitions, what the running
+// parts may use: the admission seam for NADs, the config check and its
+// normalized result, and version negotiation with plugins.
+
+// The admission seam for NADs (webhook, CLI).
+export { nadValidator } from './nad-validator.ts';
+// The validator, its options, what it returns, and the OverlayNetworks a NAD names.
+export type {
+  NadCheck,
+  NadValidator,
+  NadValidatorOptions,
+  NadValue,
+  OverlayReference,
+} from './nad-validator.ts';
+// One spec.config checked and normalized to a plugin list (node agent, operator).
+export { checkNadConfig, MAX_CONFIG_BYTES } from './nad-config.ts';
+// Its options, its result, and the normalized config and plugins.
+export type {
+  NadConfigOptions,
+  NadConfigResult,
+  NormalizedNetConf,
+  PluginConf,
+} from './nad-config.ts';
+// CNI spec versions: which Plexus speaks, how they order, which to send a plugin.
+export {
+  SUPPORTED_CNI_VERSIONS,
+  LATEST_CNI_VERSION,
+  compareCniVersions,
+  negotiateCniVersion,
+} from './versions.ts';
+// A CNI version Plexus supports.
+export type { CniVersion } from './versions.ts';
