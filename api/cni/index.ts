@@ -30,3 +30,16 @@ export {
 } from './versions.ts';
 // A CNI version Plexus supports.
 export type { CniVersion } from './versions.ts';
+// The plexus meta plugin's config: the operator renders the options, the agent the node file.
+export {
+  checkMetaConfig,
+  defaultMetaOptions,
+  renderMetaConfig,
+  DEFAULT_AGENT_SOCKET,
+  META_CNI_VERSIONS,
+  NODE_CONFLIST_FILE,
+  PLEXUS_META_TYPE,
+  PLEXUS_NETWORK_NAME,
+} from './meta-plugin.ts';
+// The cluster-wide options, and the whole config the node's conflist carries.
+export type { PlexusMetaConfig, PlexusMetaOptions } from './meta-plugin.ts';

@@ -40,3 +40,5 @@ export { BANDWIDTH_KEYS, checkBandwidthLimits, readBandwidthNumber } from './ban
 export type { BandwidthKey, BandwidthLimits } from './bandwidth.ts';
 // Annotation values must be strings, as the API server requires.
 export { checkAnnotationValues } from './metadata.ts';
+// Namespace isolation defaults (Multus'): the global namespaces.
+export { DEFAULT_GLOBAL_NAMESPACES } from './isolation.ts';

@@ -3,6 +3,7 @@
 // cache (one GET on a miss), `plexus validate` from the manifest set.
 import { error, type Finding } from '../common/findings.ts';
 import { quote } from '../common/quote.ts';
+import { DEFAULT_GLOBAL_NAMESPACES } from '../common/isolation.ts';
 import type { NadReference } from './pod-annotations.ts';
 
 /** One reference and whether the NAD it names exists. */
@@ -21,8 +22,6 @@ export interface NadReferenceOptions {
    * `["default"]`, as Multus. */
   globalNamespaces?: readonly string[];
 }
-
-const DEFAULT_GLOBAL_NAMESPACES: readonly string[] = ['default'];
 
 export function checkNadReferences(
   lookups: readonly NadLookup[],
