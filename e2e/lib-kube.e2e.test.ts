@@ -4,7 +4,6 @@
 // indexers, and a watch event over the size limit handled as an error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApiError,
   CONFIG_MAPS,
   DEPLOYMENTS,
   EVENTS,
@@ -23,7 +22,7 @@ import {
   loadKubeConfig,
   microTime,
 } from '../lib/kube/index.ts';
-import type { ConfigMap, OverlayNetwork } from '../lib/kube/index.ts';
+import type { ConfigMap, OverlayNetwork, ApiError } from '../lib/kube/index.ts';
 import { controlPlane, skipReason, testRun } from './context.ts';
 import { waitFor } from './harness/proc.ts';
 import type { Run } from './harness/run.ts';
