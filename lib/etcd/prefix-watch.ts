@@ -10,7 +10,8 @@ export interface PrefixWatchOptions {
   onPut(kv: KeyValue, previous?: KeyValue): void;
   /** `kv.value` is empty; `previous` holds the deleted value. */
   onDelete(kv: KeyValue, previous?: KeyValue): void;
-  /** The history since fromRevision (or since the last revision seen) is compacted: re-list. */
+  /** The history since fromRevision (or since the last revision seen) is compacted: re-list.
+   * The watch has ended; start a new one from the re-list's revision + 1. */
   onCompacted(err: Error): void;
   /** Lost and regained connection (the watch resumes by itself). */
   onDisconnected?(err: Error): void;
@@ -56,6 +57,12 @@ export async function watchPrefix(
     .withPreviousKV()
     .create();
   let disconnected = false;
+  // The revision to resume from, as delivered: the etcd3 package moves its own start revision to
+  // "now" when it re-attaches, before the events in between have arrived, so keep ours.
+  let resumeFrom = BigInt(opts.fromRevision);
+  watcher.on('data', (res: { header: { revision: string } }) => {
+    resumeFrom = BigInt(res.header.revision) + 1n;
+  });
   watcher.on('put', (kv, prev) =>
     opts.onPut(kvOf(kv as RawKv) as KeyValue, kvOf(prev as RawKv | undefined)),
   );
@@ -72,12 +79,31 @@ export async function watchPrefix(
     opts.onReconnected?.();
   });
   watcher.on('error', (err: Error) => {
-    // etcd cancels a watch whose start revision is compacted ("required revision has been compacted").
-    if (/compacted/i.test(err.message)) opts.onCompacted(err);
-    else opts.onError?.(err);
+    // etcd cancels a watch whose start revision is compacted, but the etcd3 package passes on
+    // only the (then empty) cancel reason, not the compact revision: ask etcd directly whether
+    // that revision is still readable.
+    const from = String(resumeFrom);
+    const compactedErr = new Error(
+      `etcd watch on ${prefix} from revision ${from}: that history is compacted; re-list and watch from the list's revision + 1`,
+    );
+    isCompacted(client, prefix, from).then(
+      (compacted) => (compacted ? opts.onCompacted(compactedErr) : opts.onError?.(err)),
+      () => opts.onError?.(err),
+    );
   });
   return {
-    nextRevision: () => String(watcher.lastRevision() ?? opts.fromRevision),
+    nextRevision: () => String(resumeFrom),
     stop: () => watcher.cancel(),
   };
+}
+
+/** True when `revision` is older than etcd's compaction point. */
+async function isCompacted(client: Etcd3, key: string, revision: string): Promise<boolean> {
+  try {
+    await client.kv.range({ key: Buffer.from(key), revision, limit: 1 });
+    return false;
+  } catch (e) {
+    if (/compacted/i.test((e as Error).message)) return true;
+    throw e;
+  }
 }
