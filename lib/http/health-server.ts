@@ -2,11 +2,11 @@
 // named checks (also /readyz/<name>, ?verbose), and /metrics from a prom-client registry.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { runChecks } from './health-checks.ts';
 import type { HealthCheck } from './health-checks.ts';
 import { trackForGracefulClose } from './graceful-close.ts';
+import { listen } from './listen.ts';
 import { applyLimits, resolveLimits, serverOptions } from './limits.ts';
 
 export interface HealthServerOptions {
@@ -86,18 +86,9 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const bound = await listen(server, opts.host ?? '127.0.0.1', opts.port, 'http');
   return {
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    ...bound,
     setReadinessCheck(name, check) {
       readiness[name] = check;
     },

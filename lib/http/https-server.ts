@@ -2,12 +2,12 @@
 // with bounded bodies (413), header/request deadlines, keep-alive, and a graceful close.
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { readBody, BodyTooLargeError } from './body.ts';
 import { loadCert, watchCert } from './cert-reloader.ts';
 import type { CertLoadError, LoadedCert } from './cert-reloader.ts';
 import { trackForGracefulClose } from './graceful-close.ts';
+import { listen } from './listen.ts';
 import { applyLimits, resolveLimits, serverOptions } from './limits.ts';
 import type { ServerLimits } from './limits.ts';
 
@@ -121,22 +121,14 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
     onError: (err) => opts.events?.certError?.(err),
   });
 
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(opts.port, host, () => {
-      server.off('error', rejectListen);
-      resolve();
-    });
-  }).catch((e: unknown) => {
-    reloader.stop();
-    throw e;
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const bound = await listen(server, opts.host ?? '127.0.0.1', opts.port, 'https').catch(
+    (e: unknown) => {
+      reloader.stop();
+      throw e;
+    },
+  );
   return {
-    port,
-    url: `https://${urlHost}:${port}`,
+    ...bound,
     get inFlight() {
       return closer.inFlight;
     },
