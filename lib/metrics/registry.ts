@@ -1,0 +1,16 @@
+// A prom-client Registry per running part, with the process and Node.js default metrics.
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface RegistryOptions {
+  /** Add process_* and nodejs_* metrics (CPU, RSS, open fds, event loop lag, GC); default true. */
+  defaultMetrics?: boolean;
+  /** Labels put on every metric of this registry (e.g. {component: "operator"}). */
+  labels?: Record<string, string>;
+}
+
+export function createRegistry(opts: RegistryOptions = {}): Registry {
+  const registry = new Registry();
+  if (opts.labels) registry.setDefaultLabels(opts.labels);
+  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  return registry;
+}
