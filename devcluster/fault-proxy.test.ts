@@ -104,6 +104,34 @@ describe('fault proxy', () => {
     }
   });
 
+  it('setRefusing resets new connections at once, keeps open ones, and lets go again', async () => {
+    const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port: echoPort } });
+    try {
+      const open = await dial(proxy);
+      const kept = collect(open);
+      proxy.setRefusing(true);
+      // Reset at once: the client sees the reset (before or after its connect event) and a close.
+      const refused = connect({ host: '127.0.0.1', port: proxy.port });
+      const failed = new Promise<boolean>((resolve) => {
+        let reset = false;
+        refused.on('error', (e: NodeJS.ErrnoException) => (reset = e.code === 'ECONNRESET'));
+        refused.on('close', () => resolve(reset));
+      });
+      expect(await failed).toBe(true);
+      open.write('still');
+      await until('the open connection to echo', () => kept.bytes().toString() === 'still');
+      proxy.setRefusing(false);
+      const again = await dial(proxy);
+      const got = collect(again);
+      again.write('back');
+      await until('a new connection to echo', () => got.bytes().toString() === 'back');
+      open.destroy();
+      again.destroy();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('pause holds traffic both ways and new connections; resume delivers everything', async () => {
     const proxy = await startFaultProxy({ upstream: { host: '127.0.0.1', port: echoPort } });
     try {

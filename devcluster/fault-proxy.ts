@@ -21,6 +21,9 @@ export interface FaultProxy {
   /** Connections accepted since the start. */
   readonly accepted: number;
   readonly paused: boolean;
+  /** While refusing, new connections are reset at once, as when the server is down;
+   * open ones keep working (cut them with cutAll). */
+  setRefusing(on: boolean): void;
   /** Resets every open connection, both sides, as a broken network would; new ones still work. Returns how many. */
   cutAll(): number;
   /** No byte passes in either direction and new connections wait; nothing is closed, as in a partition. */
@@ -68,6 +71,7 @@ class ProxyState {
   readonly pairs = new Set<Pair>();
   readonly waiting: Pair[] = [];
   paused = false;
+  refusing = false;
   accepted = 0;
   private readonly opts: FaultProxyOptions;
 
@@ -77,6 +81,10 @@ class ProxyState {
 
   accept(client: Socket): void {
     this.accepted++;
+    if (this.refusing) {
+      client.resetAndDestroy();
+      return;
+    }
     const pair: Pair = { client, wired: false };
     this.pairs.add(pair);
     client.on('error', () => this.drop(pair, reset));
@@ -168,6 +176,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     get paused() {
       return proxy.paused;
     },
+    setRefusing: (on) => void (proxy.refusing = on),
     cutAll: () => proxy.cutAll(),
     pause: () => proxy.pause(),
     resume: () => proxy.resume(),

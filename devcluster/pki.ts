@@ -60,8 +60,15 @@ interface CertRequest {
   ext: string;
 }
 
-async function issue(dir: string, ca: CertPair, req: CertRequest): Promise<CertPair> {
+/** A certificate pair and its serial (upper-case hex, as X509Certificate.serialNumber shows it). */
+export interface IssuedCert extends CertPair {
+  serial: string;
+}
+
+async function issue(dir: string, ca: CertPair, req: CertRequest): Promise<IssuedCert> {
   const { name, cn, orgs, ext } = req;
+  // Random serials: issuing in parallel must not share a serial file.
+  const serial = randomBytes(8).toString('hex').toUpperCase().replace(/^0+/, '1');
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const cert = join(dir, `${name}.crt`);
@@ -78,9 +85,8 @@ async function issue(dir: string, ca: CertPair, req: CertRequest): Promise<CertP
     ca.cert,
     '-CAkey',
     ca.key,
-    // Random serials: issuing in parallel must not share a serial file.
     '-set_serial',
-    `0x${randomBytes(8).toString('hex')}`,
+    `0x${serial}`,
     '-days',
     '365',
     '-sha256',
@@ -89,11 +95,12 @@ async function issue(dir: string, ca: CertPair, req: CertRequest): Promise<CertP
     '-out',
     cert,
   ]);
-  return { cert, key };
+  return { cert, key, serial };
 }
 
-/** A self-signed CA (EC P-256, 10 years). */
-async function createCa(dir: string): Promise<CertPair> {
+/** A self-signed CA (EC P-256, 10 years), as `ca.crt` and `ca.key` in `dir`. */
+export async function createCa(dir: string): Promise<CertPair> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca: CertPair = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
   await ecKey(ca.key);
   await run('openssl', [
@@ -146,6 +153,23 @@ const SERVING_SANS = [
 const SERVER_EXT = `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${SERVING_SANS}\n`;
 const CLIENT_EXT =
   'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+
+export interface LeafRequest {
+  /** File name stem in `dir`. */
+  name: string;
+  /** serverAuth for 127.0.0.1/localhost, or clientAuth; default server. */
+  usage?: 'server' | 'client';
+  orgs?: readonly string[];
+}
+
+const LEAF_SERVER_EXT =
+  'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n';
+
+/** A leaf certificate of `ca` (CN = name), for servers on 127.0.0.1 or for clients. */
+export function issueCertificate(dir: string, ca: CertPair, req: LeafRequest): Promise<IssuedCert> {
+  const ext = req.usage === 'client' ? CLIENT_EXT : LEAF_SERVER_EXT;
+  return issue(dir, ca, { name: req.name, cn: req.name, orgs: req.orgs ?? [], ext });
+}
 
 /**
  * Makes a CA, an API server serving cert for 127.0.0.1/localhost and the in-cluster

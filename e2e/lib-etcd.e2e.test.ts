@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEtcdClient } from '../lib/etcd/index.ts';
 import type { EtcdClient, KeyValue } from '../lib/etcd/index.ts';
-import { createTestCa, issueTestCert, startTcpProxy } from '../lib/testing/index.ts';
+import { createCa, issueCertificate } from '../devcluster/pki.ts';
+import { startFaultProxy } from '../devcluster/fault-proxy.ts';
 import { skipReason, testRun } from './context.ts';
 import { resolveBinaries } from '../devcluster/binaries.ts';
 import { freePort } from '../devcluster/free-port.ts';
@@ -208,9 +209,8 @@ describe.skipIf(skipReason() !== null)('lib/etcd', () => {
   });
 
   it('reports a compaction that happened while the watch was cut off, so the caller re-lists', async () => {
-    const proxy = await startTcpProxy({
-      host: '127.0.0.1',
-      port: Number(new URL(plain.endpoint).port),
+    const proxy = await startFaultProxy({
+      upstream: { host: '127.0.0.1', port: Number(new URL(plain.endpoint).port) },
     });
     const viaProxy = createEtcdClient({ endpoints: [`http://127.0.0.1:${proxy.port}`] });
     try {
@@ -252,10 +252,11 @@ describe.skipIf(skipReason() !== null)('lib/etcd', () => {
   });
 
   it('speaks TLS with a client certificate, over several endpoints (one of them dead)', async () => {
-    const ca = await createTestCa(join(run.dir, 'etcd-pki'));
+    const pkiDir = join(run.dir, 'etcd-pki');
+    const ca = await createCa(pkiDir);
     const [server, clientCert] = await Promise.all([
-      issueTestCert(ca, 'etcd-server'),
-      issueTestCert(ca, 'etcd-client', 'clientAuth'),
+      issueCertificate(pkiDir, ca, { name: 'etcd-server' }),
+      issueCertificate(pkiDir, ca, { name: 'etcd-client', usage: 'client' }),
     ]);
     const secure = await etcdServer('secure', { ca: ca.cert, cert: server.cert, key: server.key });
     const dead = `https://127.0.0.1:${await freePort()}`;

@@ -21,14 +21,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpsServer } from '../lib/http/index.ts';
 import type { HttpsServer, HttpsServerOptions } from '../lib/http/index.ts';
-import { createTestCa, issueTestCert } from '../lib/testing/index.ts';
-import type { TestCa, TestLeaf } from '../lib/testing/index.ts';
+import { createCa, issueCertificate } from '../devcluster/pki.ts';
+import type { CertPair, IssuedCert } from '../devcluster/pki.ts';
 import { skipReason, testRun } from './context.ts';
 import type { Run } from '../devcluster/run.ts';
 
-const FIXTURE = fileURLToPath(
-  new URL('../lib/testing/fixtures/graceful-https.ts', import.meta.url),
-);
+const FIXTURE = fileURLToPath(new URL('./fixtures/graceful-https.ts', import.meta.url));
 const PINNED_NODE = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
 const NODE = existsSync(PINNED_NODE) ? PINNED_NODE : process.execPath;
 
@@ -97,22 +95,25 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
   let run: Run;
-  let ca: TestCa;
+  let ca: CertPair;
   let caPem: Buffer;
-  let leaves: TestLeaf[];
+  let leaves: IssuedCert[];
 
   beforeAll(async () => {
     run = testRun();
-    ca = await createTestCa(join(run.dir, 'pki'));
+    const pkiDir = join(run.dir, 'pki');
+    ca = await createCa(pkiDir);
     caPem = readFileSync(ca.cert);
-    leaves = await Promise.all(['a', 'b', 'c'].map((n) => issueTestCert(ca, `leaf-${n}`)));
+    leaves = await Promise.all(
+      ['a', 'b', 'c'].map((n) => issueCertificate(pkiDir, ca, { name: `leaf-${n}` })),
+    );
   });
   afterAll(async () => {
     await run?.close();
   });
 
   it('rotates its certificate under continuous requests with no failed request', async () => {
-    const [a, b, c] = leaves as [TestLeaf, TestLeaf, TestLeaf];
+    const [a, b, c] = leaves as [IssuedCert, IssuedCert, IssuedCert];
     // Kubernetes mounts a Secret as symlinks into a ..data dir that it swaps atomically.
     const dir = join(run.dir, 'rotate');
     mkdirSync(join(dir, '..v1'), { recursive: true });
@@ -200,7 +201,7 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
   });
 
   it('refuses a bad pair at start with a message naming the files', async () => {
-    const [a, b] = leaves as [TestLeaf, TestLeaf];
+    const [a, b] = leaves as [IssuedCert, IssuedCert];
     await expect(
       startHttpsServer({ certFile: a.cert, keyFile: b.key, port: 0, handler: echo }),
     ).rejects.toThrow(/cannot load TLS certificate .*leaf-a\.crt with key .*leaf-b\.key/);
@@ -209,7 +210,7 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
   describe('limits', () => {
     let server: HttpsServer;
     beforeAll(async () => {
-      const a = leaves[0] as TestLeaf;
+      const a = leaves[0] as IssuedCert;
       server = await startHttpsServer({
         certFile: a.cert,
         keyFile: a.key,
@@ -309,7 +310,7 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
 
   describe('graceful close', () => {
     it('finishes the in-flight request, closes idle keep-alive sockets at once, refuses new ones', async () => {
-      const a = leaves[0] as TestLeaf;
+      const a = leaves[0] as IssuedCert;
       const server = await startHttpsServer({
         certFile: a.cert,
         keyFile: a.key,
@@ -336,7 +337,7 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
     });
 
     it('cuts a request that outlives the deadline', async () => {
-      const a = leaves[0] as TestLeaf;
+      const a = leaves[0] as IssuedCert;
       const server = await startHttpsServer({
         certFile: a.cert,
         keyFile: a.key,
@@ -354,7 +355,7 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
     });
 
     it('a process closing on SIGTERM answers its in-flight request, then exits 0', async () => {
-      const a = leaves[0] as TestLeaf;
+      const a = leaves[0] as IssuedCert;
       const child = spawn(NODE, [FIXTURE, a.cert, a.key], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';

@@ -13,8 +13,8 @@ import {
   loadKubeConfig,
 } from '../lib/kube/index.ts';
 import type { ConfigMap } from '../lib/kube/index.ts';
-import { startTcpProxy } from '../lib/testing/index.ts';
-import type { TcpProxy } from '../lib/testing/index.ts';
+import { startFaultProxy } from '../devcluster/fault-proxy.ts';
+import type { FaultProxy } from '../devcluster/fault-proxy.ts';
 import { skipReason, testRun } from './context.ts';
 import { startControlPlane } from '../devcluster/control-plane.ts';
 import type { ControlPlane } from '../devcluster/control-plane.ts';
@@ -43,7 +43,7 @@ function mirrored(informer: Informer<ConfigMap>): {
 describe.skipIf(skipReason() !== null)('Informer under faults', () => {
   let run: Run;
   let cp: ControlPlane;
-  let proxy: TcpProxy;
+  let proxy: FaultProxy;
   let direct: KubeClient;
   let viaProxy: KubeClient;
   let etcd: Etcd3;
@@ -56,7 +56,9 @@ describe.skipIf(skipReason() !== null)('Informer under faults', () => {
       log: () => {},
       apiserverArgs: ['--watch-cache-sizes=configmaps#0'],
     });
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(cp.server).port) });
+    proxy = await startFaultProxy({
+      upstream: { host: '127.0.0.1', port: Number(new URL(cp.server).port) },
+    });
     const config = loadKubeConfig({ kubeconfig: cp.kubeconfig });
     direct = new KubeClient(config);
     viaProxy = new KubeClient({ ...config, server: `https://127.0.0.1:${proxy.port}` });

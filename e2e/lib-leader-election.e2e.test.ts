@@ -14,12 +14,12 @@ import {
   loadKubeConfig,
 } from '../lib/kube/index.ts';
 import { createRegistry } from '../lib/metrics/index.ts';
-import { startTcpProxy } from '../lib/testing/index.ts';
+import { startFaultProxy } from '../devcluster/fault-proxy.ts';
 import { controlPlane, skipReason, testRun } from './context.ts';
 import { waitFor } from '../devcluster/proc.ts';
 import type { Run } from '../devcluster/run.ts';
 
-const FIXTURE = fileURLToPath(new URL('../lib/testing/fixtures/elector.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/elector.ts', import.meta.url));
 const PINNED_NODE = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
 const NODE = existsSync(PINNED_NODE) ? PINNED_NODE : process.execPath;
 
@@ -141,9 +141,8 @@ describe.skipIf(skipReason() !== null)('LeaderElector', () => {
   });
 
   it('gives up leadership when it cannot renew within the renew deadline', async () => {
-    const proxy = await startTcpProxy({
-      host: '127.0.0.1',
-      port: Number(new URL(controlPlane().server).port),
+    const proxy = await startFaultProxy({
+      upstream: { host: '127.0.0.1', port: Number(new URL(controlPlane().server).port) },
     });
     const config = loadKubeConfig({ kubeconfig: controlPlane().kubeconfig });
     const cut = new KubeClient({ ...config, server: `https://127.0.0.1:${proxy.port}` });
