@@ -123,8 +123,8 @@ describe.skipIf(oracleMissing !== undefined)(
   () => {
     let bin = '';
     // The first build fetches k8s.io/apimachinery through the Go module proxy.
-    beforeAll(() => {
-      bin = yamlOracle();
+    beforeAll(async () => {
+      bin = await yamlOracle();
     }, 600_000);
 
     it('on every file of the corpus, apart from the known differences', () => {
@@ -176,7 +176,7 @@ describe.skipIf(oracleMissing !== undefined)(
   },
 );
 
-const kubectl = cachedKubectl();
+const kubectl = await cachedKubectl();
 const kubectlMissing = 'missing' in kubectl ? kubectl.missing : undefined;
 
 /** Manifests kubectl itself can decode offline (`annotate --local`): custom

@@ -1,20 +1,16 @@
 // Test helper: the "YAML oracle", a tiny Go program of ours
 // (testdata/yaml-oracle/) that reads manifest files with k8s.io/apimachinery's
 // decoder over sigs.k8s.io/yaml, exactly as kubectl does, and prints what it
-// read. Built once from the Go module proxy and cached under
-// <cache>/bin/yaml-oracle-<hash of its source>/, where <cache> is the one
-// scripts/build-k8s-binaries.sh uses (PLEXUS_CACHE_DIR, else XDG_CACHE_HOME/plexus,
-// else ~/.cache/plexus).
-// Also finds the cached kubectl, for the checks that ask kubectl itself.
+// read. Built from the Go module proxy and cached by scripts/build-go.sh, like
+// every Go program of ours. Also finds the cached kubectl, for the checks that
+// ask kubectl itself.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveBinaries } from '../../../devcluster/binaries.ts';
+import { resolveGoBuild } from '../../../devcluster/go-builds.ts';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', 'testdata', 'yaml-oracle');
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
 
 /** What kubectl read from one file: its documents as JSON, and the error that stopped it. */
 export interface OracleResult {
@@ -24,11 +20,6 @@ export interface OracleResult {
 
 export type Found = { path: string } | { missing: string };
 
-function cacheBin(): string {
-  const xdg = process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache');
-  return join(process.env['PLEXUS_CACHE_DIR'] ?? join(xdg, 'plexus'), 'bin');
-}
-
 /** What the oracle needs that this machine lacks, if anything (cheap: no build). */
 export function yamlOracleMissing(): string | undefined {
   if (spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0) return undefined;
@@ -36,23 +27,10 @@ export function yamlOracleMissing(): string | undefined {
 }
 
 /** The oracle binary, built if needed (the first build fetches modules from the Go proxy). */
-export function yamlOracle(): string {
-  const hash = createHash('sha256');
-  for (const f of SOURCE_FILES) hash.update(f).update(readFileSync(join(SOURCE, f)));
-  const dir = join(cacheBin(), `yaml-oracle-${hash.digest('hex').slice(0, 16)}`);
-  const bin = join(dir, 'yaml-oracle');
-  if (existsSync(bin)) return bin;
-  mkdirSync(dir, { recursive: true });
-  // Built beside its final name and renamed, so parallel test files never see half a binary.
-  const tmp = `${bin}.${process.pid}.tmp`;
-  const built = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], {
-    cwd: SOURCE,
-    encoding: 'utf8',
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-  });
-  if (built.status !== 0) throw new Error(`building the YAML oracle failed:\n${built.stderr}`);
-  renameSync(tmp, bin);
-  return bin;
+export async function yamlOracle(): Promise<string> {
+  const built = await resolveGoBuild({ name: 'yaml-oracle', source: SOURCE });
+  if (built.bin === undefined) throw new Error('scripts/build-go.sh gave no yaml-oracle binary');
+  return built.bin;
 }
 
 /** Reads `files` with the oracle, one result per file. */
@@ -62,17 +40,11 @@ export function readWithOracle(oracle: string, files: readonly string[]): Oracle
   return JSON.parse(run.stdout) as OracleResult[];
 }
 
-/** The kubectl that scripts/build-k8s-binaries.sh caches, or KUBECTL_BIN. */
-export function cachedKubectl(): Found {
-  const given = process.env['KUBECTL_BIN'];
-  if (given !== undefined && existsSync(given)) return { path: given };
-  const bin = cacheBin();
-  const dirs = existsSync(bin) ? readdirSync(bin).filter((d) => d.startsWith('kubectl-')) : [];
-  for (const d of dirs.sort().reverse()) {
-    const path = join(bin, d, 'kubectl');
-    if (existsSync(path)) return { path };
+/** The kubectl devcluster/binaries.ts resolves (KUBECTL_BIN or the cache), never built here. */
+export async function cachedKubectl(): Promise<Found> {
+  try {
+    return { path: (await resolveBinaries({ build: false })).kubectl.path };
+  } catch (e) {
+    return { missing: `kubectl (${(e as Error).message.split('\n')[0]})` };
   }
-  return {
-    missing: `kubectl (KUBECTL_BIN, or ${bin}/kubectl-*/kubectl from scripts/build-k8s-binaries.sh)`,
-  };
 }
