@@ -242,6 +242,27 @@ describe('static', () => {
     ]);
     expect(r.findings[1]?.fix).toMatch(/10\.1\.1\.1\/24/);
   });
+  it('refuses addresses and gateways no interface or route can use, as the pod annotation does', () => {
+    const r = run({
+      type: 'static',
+      addresses: [
+        { address: '0.0.0.0/0' },
+        { address: '::/0' },
+        { address: '224.0.0.5/24' },
+        { address: '10.1.1.5/24', gateway: '0.0.0.0' },
+        { address: 'fd00::5/64', gateway: '::' },
+      ],
+    });
+    expect(fields(errors(r.findings))).toEqual([
+      'ipam.addresses[0].address',
+      'ipam.addresses[1].address',
+      'ipam.addresses[2].address',
+      'ipam.addresses[3].gateway',
+      'ipam.addresses[4].gateway',
+    ]);
+    expect(r.findings[0]?.message).toMatch(/whole IPv4 address space/);
+    expect(r.findings[4]?.fix).toMatch(/router/);
+  });
   it('accepts /31 and /32 addresses, where every address is a host', () => {
     expect(
       run({ type: 'static', addresses: [{ address: '10.1.1.0/31' }, { address: '10.1.1.9/32' }] })

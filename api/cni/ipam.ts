@@ -5,6 +5,12 @@
 import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
 import { child, error, warning } from '../common/findings.ts';
+import {
+  gatewayAddressFix,
+  gatewayAddressProblem,
+  interfaceAddressFix,
+  interfaceAddressProblem,
+} from '../common/interface-address.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { cidrContainsIp, formatIp, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import {
@@ -366,6 +372,11 @@ function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
     );
     return;
   }
+  const problem = interfaceAddressProblem(cidr.address, cidr.prefix);
+  if (problem !== undefined) {
+    out.push(error(aPath, `${quote(a.address)} ${problem}`, interfaceAddressFix(cidr.address)));
+    return;
+  }
   // An interface address must name a host: the network and broadcast addresses
   // of an IPv4 subnet (up to /30) are not usable as one.
   if (
@@ -389,7 +400,10 @@ function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
 function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: FindingOut): void {
   const gw = optIp(a, 'gateway', path, out);
   if (gw === undefined) return;
-  if (gw.family !== cidr.family) {
+  const problem = gatewayAddressProblem(gw);
+  if (problem !== undefined) {
+    out.push(error(child(path, 'gateway'), `${quote(gw.text)} ${problem}`, gatewayAddressFix(gw)));
+  } else if (gw.family !== cidr.family) {
     out.push(
       error(
         child(path, 'gateway'),

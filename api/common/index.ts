@@ -34,6 +34,13 @@ export { suggestKey, didYouMean, labelLike } from './suggest.ts';
 export { MTU_MIN, MTU_MAX, PORT_MIN, PORT_MAX, VNI_MAX } from './limits.ts';
 // The MAC rule for an address an interface will carry.
 export { checkInterfaceMac } from './mac.ts';
+// The IP rules for an interface's own address and for a gateway, with their fixes.
+export {
+  interfaceAddressProblem,
+  interfaceAddressFix,
+  gatewayAddressProblem,
+  gatewayAddressFix,
+} from './interface-address.ts';
 // The bandwidth plugin's rate and burst rules (pod annotations and NAD plugins).
 export { BANDWIDTH_KEYS, checkBandwidthLimits, readBandwidthNumber } from './bandwidth.ts';
 // The bandwidth keys and a set of limits.
