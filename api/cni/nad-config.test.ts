@@ -43,6 +43,39 @@ describe('JSON', () => {
   });
 });
 
+describe('duplicate keys', () => {
+  it('warns about a key set twice, naming it and the value that wins (the last)', () => {
+    const r = checkNadConfig(
+      '{"cniVersion":"1.0.0","type":"macvlan","master":"eth0","master":"eth1"}',
+      opts,
+    );
+    expect(r.findings).toEqual([
+      {
+        field: 'spec.config.master',
+        message:
+          'is set 2 times in one object; the last value, "eth1", wins: Go\'s encoding/json (libcni and the plugins) keeps it, and Plexus checks it',
+        fix: 'keep one "master"',
+        severity: 'warning',
+      },
+    ]);
+    expect(r.value?.plugins[0]?.master).toBe('eth1');
+  });
+  it('warns about keys differing only in case, which Go reads as one field', () => {
+    const r = list([{ type: 'bridge', ipam: { Type: 'dhcp', ...HOST_LOCAL } }]);
+    const f = r.findings.find((x) => x.field === 'spec.config.plugins[0].ipam.type');
+    expect(f?.severity).toBe('warning');
+    expect(f?.message).toMatch(/"Type" and "type" are one key to Go's encoding\/json/);
+    expect(f?.message).toMatch(/"type" \("host-local"\) is read last and wins/);
+  });
+  it('keeps case apart in maps (capabilities, sysctl, args)', () => {
+    const r = list([
+      { type: 'bridge', ipam: {} },
+      { type: 'tuning', sysctl: { 'net.ipv4.conf.IFNAME.x': '1', 'net.ipv4.conf.ifname.x': '1' } },
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+});
+
 describe('name', () => {
   it('is injected from the NAD name when missing or empty', () => {
     const r = checkNadConfig('{"cniVersion":"1.0.0","type":"macvlan"}', opts);

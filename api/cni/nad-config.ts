@@ -22,6 +22,7 @@
 //   host-local itself refuses them ("Network has host bits set").
 import { FindingSink, type FindingOut } from '../common/finding-sink.ts';
 import { checked, child, error, warning, type Checked } from '../common/findings.ts';
+import { describeJsonValueAt, findDuplicateKeys } from '../common/json-duplicates.ts';
 import { readJsonText } from '../common/json-text.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { quote } from '../common/quote.ts';
@@ -137,6 +138,7 @@ function readConfigObject(config: unknown, base: string, out: FindingOut): Json 
   }
   const parsed = readJsonText(config, base, out);
   if (!parsed.ok) return undefined;
+  checkDuplicateKeys(config, base, out);
   if (!isPlainObject(parsed.value)) {
     out.push(
       typeError(
@@ -149,6 +151,39 @@ function readConfigObject(config: unknown, base: string, out: FindingOut): Json 
     return undefined;
   }
   return parsed.value;
+}
+
+/** Objects that are maps in the plugins' Go structs: their keys are compared exactly. */
+const MAP_KEYS: ReadonlySet<string> = new Set(['capabilities', 'sysctl', 'args']);
+
+/** Warns about keys set twice in one object: JSON.parse and Go's encoding/json
+ * keep the last value silently, and Go matches struct fields regardless of case. */
+function checkDuplicateKeys(text: string, base: string, out: FindingOut): void {
+  const scan = findDuplicateKeys(text, {
+    ignoreCase: true,
+    caseSensitiveUnder: MAP_KEYS,
+    max: MAX_CONFIG_FINDINGS,
+  });
+  for (const d of scan.duplicates) {
+    const at = d.path.reduce<string>((p, seg) => child(p, seg), base);
+    // libcni re-encodes each plugin's config from a map (keys sorted), so of
+    // spellings differing in case the one sorting last is decoded last.
+    const winner = [...d.spellings].sort().at(-1) as string;
+    const value = describeJsonValueAt(text, d.lastValueAt.get(winner) ?? 0);
+    out.push(
+      d.spellings.length === 1
+        ? warning(
+            child(at, winner),
+            `is set ${d.count} times in one object; the last value, ${value}, wins: Go's encoding/json (libcni and the plugins) keeps it, and Plexus checks it`,
+            `keep one ${quote(winner)}`,
+          )
+        : warning(
+            child(at, winner),
+            `${d.spellings.map(quote).join(' and ')} are one key to Go's encoding/json, which matches fields regardless of case; libcni hands plugins their config with keys sorted, so ${quote(winner)} (${value}) is read last and wins`,
+            'keep one spelling of the key',
+          ),
+    );
+  }
 }
 
 /** A config that is one plugin; the chain check runs on it alone. */

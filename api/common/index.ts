@@ -17,6 +17,10 @@ export { quote, quoteValue, MAX_QUOTED_LENGTH } from './quote.ts';
 export { parseJsonText, readJsonText, locateJsonSyntaxError } from './json-text.ts';
 // The result of parsing JSON text, and where and why it failed.
 export type { JsonParseResult, JsonSyntaxError } from './json-text.ts';
+// Keys set twice in one JSON object (exactly, or in case only as Go's encoding/json sees them).
+export { findDuplicateKeys, describeJsonValueAt } from './json-duplicates.ts';
+// One repeated key, and the scan's options and result.
+export type { DuplicateKey, DuplicateKeyOptions, DuplicateKeyScan } from './json-duplicates.ts';
 // UTF-8 byte length without Buffer, and the finding for text over a byte limit.
 export { utf8Length, exceedsBytes, sizeFinding } from './size.ts';
 // A byte limit with its label, reason and fix.
