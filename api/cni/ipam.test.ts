@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../common/findings.ts';
-import { checkDns, checkIpam, checkRoutes, type IpamContext } from './ipam.ts';
+import { checkIpam, type IpamContext } from './ipam.ts';
+import { checkDns, checkRoutes } from './routes-and-dns.ts';
 
 function run(
   ipam: unknown,
@@ -91,7 +92,8 @@ describe('host-local', () => {
         gateway: '10.2.0.1',
       }),
     );
-    expect(fields(errors(r.findings))).toEqual(['ipam.subnet', 'ipam.gateway', 'ipam.rangeStart']);
+    expect(fields(errors(r.findings))).toEqual(['ipam.subnet', 'ipam.rangeStart']);
+    expect(fields(warnings(r.findings))).toEqual(['ipam.gateway']);
   });
   it('refuses a subnet too small to allocate from', () => {
     expect(
@@ -102,7 +104,7 @@ describe('host-local', () => {
     );
     expect(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/30' }]] })).findings).toEqual([]);
   });
-  it('refuses addresses outside the subnet or of the other family', () => {
+  it('refuses bounds outside the subnet or of the other family; only warns about such a gateway (host-local does not check it)', () => {
     const r = run(
       hostLocal({
         ranges: [
@@ -120,9 +122,16 @@ describe('host-local', () => {
     expect(fields(errors(r.findings))).toEqual([
       'ipam.ranges[0][0].rangeStart',
       'ipam.ranges[0][0].rangeEnd',
-      'ipam.ranges[0][0].gateway',
     ]);
     expect(r.findings[1]?.message).toMatch(/IPv6/);
+    const gw = warnings(r.findings);
+    expect(fields(gw)).toEqual(['ipam.ranges[0][0].gateway']);
+    expect(gw[0]?.message).toBe(
+      '10.1.1.1 is not inside subnet 10.1.0.0/24; host-local does not check it and hands it to the pod as its gateway, which it may not reach',
+    );
+    const v6 = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', gateway: 'fd00::1' }]] }));
+    expect(errors(v6.findings)).toEqual([]);
+    expect(warnings(v6.findings)[0]?.message).toMatch(/is IPv6 but subnet 10\.1\.0\.0\/24 is IPv4/);
   });
   it('refuses rangeStart after rangeEnd, also against the default end', () => {
     const swapped = run(
@@ -282,12 +291,10 @@ describe('static', () => {
       'ipam.addresses[1].gateway',
     ]);
   });
-  it('warns about no addresses unless the pod can supply them', () => {
-    expect(fields(warnings(run({ type: 'static' }).findings))).toEqual(['ipam.addresses']);
+  it('takes no addresses without a word: pods pass them (CNI_ARGS IP=, runtimeConfig.ips), which static reads', () => {
+    expect(run({ type: 'static' }).findings).toEqual([]);
+    expect(run({ type: 'static', addresses: [] }).findings).toEqual([]);
     expect(run({ type: 'static' }, { capabilities: { ips: true } }).findings).toEqual([]);
-    expect(
-      run({ type: 'static', addresses: [] }, { runtimeConfig: { ips: ['10.1.1.5/24'] } }).findings,
-    ).toEqual([]);
   });
 });
 

@@ -8,10 +8,12 @@
 //   (getCNIConfigFromSpec), and so do we. (The upstream admission controller
 //   runs libcni's list parser, which rejects a missing name.) A name that
 //   differs from the NAD's is fine: Multus keeps it.
-// - Missing `cniVersion`: an error. The spec requires it; libcni reads "" as
-//   0.1.0 (there is no 0.3.1 default in Multus), which Plexus does not support,
-//   and Multus before libcni 1.1 failed every DEL on such configs
-//   (multus-cni#476, cni#893).
+// - Missing `cniVersion`: a warning. The spec requires it, but libcni (1.1 and
+//   later) reads "" as 0.1.0 and current Multus and sriov-cni cope (Multus
+//   puts its own version in on DEL; before libcni 1.1 every DEL of such a
+//   config failed: multus-cni#476, cni#893). The normalized config then
+//   carries DEFAULT_CNI_VERSION (1.0.0), the version the node agent runs it at
+//   (negotiated down per plugin), and says it was defaulted.
 // - `cniVersions` (spec 1.1, lists only): the highest entry (with cniVersion)
 //   up to 1.1.0 wins, as in libcni; a missing cniVersion is fine then.
 // - `disableCheck`/`disableGC` as the strings "true"/"false": libcni accepts
@@ -29,9 +31,11 @@ import { quote } from '../common/quote.ts';
 import { sizeFinding, type SizeLimit } from '../common/size.ts';
 import type { Json } from './field-readers.ts';
 import { checkChain, type ChainEntry } from './chain.ts';
+import { checkMisspeltKeys, KNOWN_KEYS } from './known-keys.ts';
 import { checkPlugin, type PluginConf } from './plugin.ts';
 import {
   compareCniVersions,
+  DEFAULT_CNI_VERSION,
   isSupportedCniVersion,
   LATEST_CNI_VERSION,
   parseCniVersion,
@@ -68,8 +72,14 @@ export interface NadConfigOptions {
 /** The config as the node agent runs it: always a list (a single plugin
  * becomes a one-plugin list, as Multus and libcni convert it), name injected. */
 export interface NormalizedNetConf {
-  /** The effective version (after `cniVersions` selection). */
+  /** The version to run the network at: `cniVersion` as written, the one
+   * `cniVersions` selects, or DEFAULT_CNI_VERSION when the config names none
+   * (Plexus does not speak 0.1.0, which libcni would assume). Always one Plexus
+   * supports; send each plugin the highest version it reports up to this one
+   * (negotiateCniVersion). */
   cniVersion: string;
+  /** True when the config names no version and `cniVersion` is DEFAULT_CNI_VERSION. */
+  cniVersionDefaulted?: true;
   name: string;
   plugins: PluginConf[];
   /** The parsed config as written, name injected (what Multus hands to libcni);
@@ -98,16 +108,21 @@ export function checkNadConfig(config: unknown, opts: NadConfigOptions): NadConf
       ),
     );
   }
-  const cniVersion = checkVersion(raw, base, isList, out);
+  if (hasPlugins) {
+    const at = { obj: raw, path: base, owner: 'libcni (a network list)' };
+    checkMisspeltKeys(at, KNOWN_KEYS.list, out);
+  }
+  const version = checkVersion(raw, base, isList, out);
   for (const key of ['disableCheck', 'disableGC', 'loadOnlyInlinedPlugins'])
     checkLibcniBool(raw, key, base, out);
   const plugins = isList
     ? checkPluginList(raw, base, opts, out)
     : checkSinglePlugin(raw, base, opts, out);
   const findings = out.close(base);
-  if (cniVersion === undefined || name === undefined || plugins === undefined) return { findings };
+  if (version === undefined || name === undefined || plugins === undefined) return { findings };
   return checked(findings, {
-    cniVersion,
+    cniVersion: version.cniVersion,
+    ...(version.defaulted ? { cniVersionDefaulted: true as const } : {}),
     name,
     // A single plugin carries the network's name and version itself.
     plugins: isList ? plugins : plugins.map((p) => ({ ...p, name })),
@@ -269,13 +284,18 @@ function checkName(raw: Json, base: string, nadName: string, out: FindingOut): s
 
 const SUPPORTED = SUPPORTED_CNI_VERSIONS.join(', ');
 
+interface EffectiveVersion {
+  cniVersion: string;
+  defaulted: boolean;
+}
+
 /** Returns the effective cniVersion, or undefined after reporting why there is none. */
 function checkVersion(
   raw: Json,
   base: string,
   isList: boolean,
   out: FindingOut,
-): string | undefined {
+): EffectiveVersion | undefined {
   const vPath = child(base, 'cniVersion');
   let version: string | undefined;
   if (raw.cniVersion !== undefined && raw.cniVersion !== '') {
@@ -287,19 +307,21 @@ function checkVersion(
   }
   const listed = checkVersionList(raw, base, isList, out);
   if (listed === null) return undefined;
-  if (listed !== undefined)
-    return chooseListedVersion(listed, version, child(base, 'cniVersions'), out);
+  if (listed !== undefined) {
+    const chosen = chooseListedVersion(listed, version, child(base, 'cniVersions'), out);
+    return chosen === undefined ? undefined : { cniVersion: chosen, defaulted: false };
+  }
   if (version === undefined) {
     out.push(
-      error(
+      warning(
         vPath,
-        'is required: without it libcni assumes 0.1.0, which Plexus does not support (and Multus fails to delete such attachments)',
-        'add "cniVersion": "1.0.0"',
+        `is missing: libcni (1.1 and later) then reads the config as CNI 0.1.0, which current Multus and sriov-cni handle; Plexus runs it at ${DEFAULT_CNI_VERSION}`,
+        `add "cniVersion": "${DEFAULT_CNI_VERSION}" so every runtime reads the config the same way`,
       ),
     );
-    return undefined;
+    return { cniVersion: DEFAULT_CNI_VERSION, defaulted: true };
   }
-  if (isSupportedCniVersion(version)) return version;
+  if (isSupportedCniVersion(version)) return { cniVersion: version, defaulted: false };
   const short = /^[0-9]+\.[0-9]+$/.test(version) ? `"${version}.0"` : undefined;
   out.push(
     error(

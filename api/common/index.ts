@@ -33,7 +33,7 @@ export {
   interfaceNameProblem,
 } from './names.ts';
 // "Did you mean" for misspelt keys and names.
-export { suggestKey, didYouMean, labelLike } from './suggest.ts';
+export { suggestKey, suggestName, didYouMean, labelLike } from './suggest.ts';
 // Numeric limits shared by the schemas and the checks.
 export { MTU_MIN, MTU_MAX, PORT_MIN, PORT_MAX, VNI_MAX } from './limits.ts';
 // The MAC rule for an address an interface will carry.
