@@ -292,6 +292,19 @@ describe('chain order', () => {
     expect(errorFields(r)).toEqual(['spec.config.plugins[2].type']);
     expect(r.findings[0]?.message).toMatch(/plugins\[0\]/);
   });
+  it('knows dummy and tap create the interface, and vrf is chained (all reference plugins)', () => {
+    expect(single({ type: 'dummy', ipam: HOST_LOCAL }).findings).toEqual([]);
+    expect(
+      list([
+        { type: 'macvlan', master: 'eth0' },
+        { type: 'vrf', vrfname: 'blue' },
+      ]).findings,
+    ).toEqual([]);
+    expect(errorFields(single({ type: 'vrf', vrfname: 'blue' }))).toEqual(['spec.config.type']);
+    expect(errorFields(list([{ type: 'bridge' }, { type: 'tap' }]))).toEqual([
+      'spec.config.plugins[1].type',
+    ]);
+  });
   it('accepts loopback alone and a third-party plugin followed by chained ones', () => {
     expect(single({ type: 'loopback' }).findings).toEqual([]);
     expect(
