@@ -145,7 +145,8 @@ export function checkGatewaysInSubnets(
 ): void {
   for (let g = 0; g < gateways.length; g++) {
     const gw = parseIp(gateways[g] ?? '');
-    if (gw === undefined) continue;
+    // A gateway no router can have already has its error.
+    if (gw === undefined || gatewayAddressProblem(gw) !== undefined) continue;
     let sameFamily = false;
     let inside = false;
     for (const text of ips) {

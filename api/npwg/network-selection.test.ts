@@ -401,7 +401,10 @@ describe('default-route', () => {
     ]);
   });
   it('refuses an unspecified, multicast or loopback gateway, with a fix', () => {
-    const f = errors(one({ name: 'a', 'default-route': ['::', '0.0.0.0'] }));
+    const all = one({ name: 'a', ips: ['fd00::5/64'], 'default-route': ['::', '0.0.0.0'] });
+    // One finding each: no "outside the requested subnets" warning on top.
+    expect(all).toHaveLength(2);
+    const f = errors(all);
     expect(f.map((x) => [x.field, x.message, x.fix])).toEqual([
       [
         `${F}[0].default-route[0]`,
