@@ -38,7 +38,7 @@ interface Frame {
   parent: Frame | undefined;
   /** This container's key or index in its parent. */
   at: string | number | undefined;
-  /** Object frames: the keys seen, by folded spelling. */
+  /** Object frames: the keys seen, by folded spelling (made at the first key). */
   keys: Map<string, DuplicateKey> | undefined;
   /** Object frames: the key whose value comes next. List frames: the next index. */
   key: string | undefined;
@@ -61,7 +61,6 @@ export function findDuplicateKeys(text: string, opts: DuplicateKeyOptions): Dupl
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const at = top === undefined ? undefined : top.kind === '{' ? top.key : top.index;
       const kind = c === 0x7b ? '{' : '[';
-      const keys = kind === '{' ? new Map<string, DuplicateKey>() : undefined;
       const ignoreCase =
         (top?.ignoreCase ?? opts.ignoreCase) &&
         !(typeof at === 'string' && opts.caseSensitiveUnder?.has(at) === true);
@@ -69,7 +68,7 @@ export function findDuplicateKeys(text: string, opts: DuplicateKeyOptions): Dupl
         kind,
         parent: top,
         at,
-        keys,
+        keys: undefined,
         key: undefined,
         index: 0,
         expectKey: kind === '{',
@@ -108,7 +107,7 @@ export function findDuplicateKeys(text: string, opts: DuplicateKeyOptions): Dupl
 
 /** Records `key` in its object; returns the entry the second time the key is seen. */
 function noteKey(frame: Frame, key: string, valueAt: number): DuplicateKey | undefined {
-  const keys = frame.keys as Map<string, DuplicateKey>;
+  const keys = (frame.keys ??= new Map<string, DuplicateKey>());
   const id = frame.ignoreCase ? fold(key) : key;
   const seen = keys.get(id);
   if (seen === undefined) {
