@@ -67,6 +67,14 @@ describe('duplicate keys', () => {
     expect(f?.message).toMatch(/"Type" and "type" are one key to Go's encoding\/json/);
     expect(f?.message).toMatch(/"type" \("host-local"\) is read last and wins/);
   });
+  it('lists at most 100 repeated keys and counts the rest', () => {
+    const pairs = Array.from({ length: 150 }, (_, i) => `"x${i}": 1, "x${i}": 2`).join(', ');
+    const r = checkNadConfig(`{"cniVersion":"1.0.0","type":"macvlan",${pairs}}`, opts);
+    expect(r.findings.some((f) => /^50 more key\(s\) are set more than once/.test(f.message))).toBe(
+      true,
+    );
+    expect(r.value).toBeDefined();
+  });
   it('keeps case apart in maps (capabilities, sysctl, args)', () => {
     const r = list([
       { type: 'bridge', ipam: {} },

@@ -179,6 +179,14 @@ function checkDuplicateKeys(text: string, base: string, out: FindingOut): void {
     caseSensitiveUnder: MAP_KEYS,
     max: MAX_CONFIG_FINDINGS,
   });
+  if (scan.more > 0)
+    out.push(
+      warning(
+        base,
+        `${scan.more} more key(s) are set more than once; only the first ${MAX_CONFIG_FINDINGS} are listed`,
+        'keep one of each key',
+      ),
+    );
   for (const d of scan.duplicates) {
     const at = d.path.reduce<string>((p, seg) => child(p, seg), base);
     // libcni re-encodes each plugin's config from a map (keys sorted), so of
