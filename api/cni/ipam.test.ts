@@ -26,6 +26,9 @@ describe('ipam section', () => {
   it('needs a type once it has settings', () => {
     const r = run({ subnet: '10.0.0.0/24' });
     expect(fields(errors(r.findings))).toEqual(['ipam.type']);
+    expect(run({ tpye: 'host-local' }).findings[0]?.fix).toBe(
+      'did you mean "type"? ("tpye" is set)',
+    );
     expect(run({ type: '' }).findings).toHaveLength(1);
   });
   it('rejects a non-object and a non-string type', () => {

@@ -50,7 +50,6 @@ const KNOWN_IPAM_TYPES = [
   'kube-ovn',
   'azure-vnet-ipam',
   'nv-ipam',
-  'ovn-k8s-cni-overlay',
 ];
 
 /** `out`, with errors turned into warnings that say why they are only warnings. */
@@ -82,11 +81,14 @@ export function checkIpam(
   if (type === undefined || type === '') {
     if (v.type === undefined && Object.keys(v).length === 0) return undefined;
     if (v.type === undefined || v.type === '') {
+      const typo = Object.keys(v).find((k) => suggestName(k, ['type']) === 'type');
       out.push(
         error(
           child(path, 'type'),
           'is required when ipam has settings: the plugin ignores an ipam section without a type and the interface gets no address',
-          'set "type" (host-local, static, dhcp, …), or use "ipam": {} for a layer-2 only interface',
+          typo !== undefined
+            ? `did you mean "type"? (${quote(typo)} is set)`
+            : 'set "type" (host-local, static, dhcp, …), or use "ipam": {} for a layer-2 only interface',
         ),
       );
     }
