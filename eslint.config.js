@@ -144,6 +144,19 @@ export default tseslint.config(
   ),
   // Tests in api/ may use the fixtures in api/testing and any api/ folder, but stay pure.
   zone(['api/**/*.test.ts', 'api/testing/**'], API_IS_PURE),
+  // Differential tests against a Go program of ours (api/**/*.oracle.test.ts) run
+  // it: Node built-ins and devcluster/'s cached Go builds, nothing else above api/.
+  zone(
+    ['api/**/*.oracle.test.ts'],
+    [
+      {
+        regex: into(['lib', 'operator', 'webhooks', 'node-plugin', 'cli', 'e2e']),
+        message:
+          'an api/ oracle test runs a Go program through devcluster/ and imports nothing else above api/',
+      },
+    ],
+    { 'no-restricted-globals': 'off' },
+  ),
 
   prettier,
 );

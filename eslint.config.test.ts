@@ -49,6 +49,11 @@ const IMPORTS: [string, string, boolean][] = [
   ['api/npwg/a.ts', '../testing/overlay.ts', true],
   ['api/npwg/a.test.ts', '../testing/overlay.ts', false],
   ['api/npwg/a.test.ts', 'node:fs', true],
+  // Oracle tests run a Go program of ours, built through devcluster/.
+  ['api/net/a.oracle.test.ts', 'node:child_process', false],
+  ['api/net/a.oracle.test.ts', '../../devcluster/go-builds.ts', false],
+  ['api/net/a.oracle.test.ts', '../../lib/log/index.ts', true],
+  ['api/net/a.oracle.test.ts', '../../cli/main.ts', true],
   // Outside api/: only the folder indexes.
   ['cli/validate/a.ts', '../../api/validate/manifests.ts', true],
   ['cli/validate/a.ts', '../../api/validate/index.ts', false],

@@ -21,10 +21,12 @@ export type {
   NormalizedNetConf,
   PluginConf,
 } from './nad-config.ts';
-// CNI spec versions: which Plexus speaks, how they order, which to send a plugin.
+// CNI spec versions: which Plexus speaks, the one for a config naming none, how they
+// order, which to send a plugin.
 export {
   SUPPORTED_CNI_VERSIONS,
   LATEST_CNI_VERSION,
+  DEFAULT_CNI_VERSION,
   compareCniVersions,
   negotiateCniVersion,
 } from './versions.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../common/findings.ts';
-import { checkDns, checkIpam, checkRoutes, type IpamContext } from './ipam.ts';
+import { checkIpam, type IpamContext } from './ipam.ts';
+import { checkDns, checkRoutes } from './routes-and-dns.ts';
 
 function run(
   ipam: unknown,
@@ -25,6 +26,9 @@ describe('ipam section', () => {
   it('needs a type once it has settings', () => {
     const r = run({ subnet: '10.0.0.0/24' });
     expect(fields(errors(r.findings))).toEqual(['ipam.type']);
+    expect(run({ tpye: 'host-local' }).findings[0]?.fix).toBe(
+      'did you mean "type"? ("tpye" is set)',
+    );
     expect(run({ type: '' }).findings).toHaveLength(1);
   });
   it('rejects a non-object and a non-string type', () => {
@@ -91,7 +95,8 @@ describe('host-local', () => {
         gateway: '10.2.0.1',
       }),
     );
-    expect(fields(errors(r.findings))).toEqual(['ipam.subnet', 'ipam.gateway', 'ipam.rangeStart']);
+    expect(fields(errors(r.findings))).toEqual(['ipam.subnet', 'ipam.rangeStart']);
+    expect(fields(warnings(r.findings))).toEqual(['ipam.gateway']);
   });
   it('refuses a subnet too small to allocate from', () => {
     expect(
@@ -102,7 +107,7 @@ describe('host-local', () => {
     );
     expect(run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/30' }]] })).findings).toEqual([]);
   });
-  it('refuses addresses outside the subnet or of the other family', () => {
+  it('refuses bounds outside the subnet or of the other family; only warns about such a gateway (host-local does not check it)', () => {
     const r = run(
       hostLocal({
         ranges: [
@@ -120,9 +125,16 @@ describe('host-local', () => {
     expect(fields(errors(r.findings))).toEqual([
       'ipam.ranges[0][0].rangeStart',
       'ipam.ranges[0][0].rangeEnd',
-      'ipam.ranges[0][0].gateway',
     ]);
     expect(r.findings[1]?.message).toMatch(/IPv6/);
+    const gw = warnings(r.findings);
+    expect(fields(gw)).toEqual(['ipam.ranges[0][0].gateway']);
+    expect(gw[0]?.message).toBe(
+      '10.1.1.1 is not inside subnet 10.1.0.0/24; host-local does not check it and hands it to the pod as its gateway, which it may not reach',
+    );
+    const v6 = run(hostLocal({ ranges: [[{ subnet: '10.1.0.0/24', gateway: 'fd00::1' }]] }));
+    expect(errors(v6.findings)).toEqual([]);
+    expect(warnings(v6.findings)[0]?.message).toMatch(/is IPv6 but subnet 10\.1\.0\.0\/24 is IPv4/);
   });
   it('refuses rangeStart after rangeEnd, also against the default end', () => {
     const swapped = run(
@@ -242,6 +254,27 @@ describe('static', () => {
     ]);
     expect(r.findings[1]?.fix).toMatch(/10\.1\.1\.1\/24/);
   });
+  it('refuses addresses and gateways no interface or route can use, as the pod annotation does', () => {
+    const r = run({
+      type: 'static',
+      addresses: [
+        { address: '0.0.0.0/0' },
+        { address: '::/0' },
+        { address: '224.0.0.5/24' },
+        { address: '10.1.1.5/24', gateway: '0.0.0.0' },
+        { address: 'fd00::5/64', gateway: '::' },
+      ],
+    });
+    expect(fields(errors(r.findings))).toEqual([
+      'ipam.addresses[0].address',
+      'ipam.addresses[1].address',
+      'ipam.addresses[2].address',
+      'ipam.addresses[3].gateway',
+      'ipam.addresses[4].gateway',
+    ]);
+    expect(r.findings[0]?.message).toMatch(/whole IPv4 address space/);
+    expect(r.findings[4]?.fix).toMatch(/router/);
+  });
   it('accepts /31 and /32 addresses, where every address is a host', () => {
     expect(
       run({ type: 'static', addresses: [{ address: '10.1.1.0/31' }, { address: '10.1.1.9/32' }] })
@@ -261,12 +294,10 @@ describe('static', () => {
       'ipam.addresses[1].gateway',
     ]);
   });
-  it('warns about no addresses unless the pod can supply them', () => {
-    expect(fields(warnings(run({ type: 'static' }).findings))).toEqual(['ipam.addresses']);
+  it('takes no addresses without a word: pods pass them (CNI_ARGS IP=, runtimeConfig.ips), which static reads', () => {
+    expect(run({ type: 'static' }).findings).toEqual([]);
+    expect(run({ type: 'static', addresses: [] }).findings).toEqual([]);
     expect(run({ type: 'static' }, { capabilities: { ips: true } }).findings).toEqual([]);
-    expect(
-      run({ type: 'static', addresses: [] }, { runtimeConfig: { ips: ['10.1.1.5/24'] } }).findings,
-    ).toEqual([]);
   });
 });
 

@@ -1,30 +1,67 @@
 // Checks of a plugin's `ipam` section, following how the reference IPAM
-// plugins read it (containernetworking/plugins: host-local's RangeSet/Range
-// canonicalization, static's address list, dhcp). Other IPAM types
-// (whereabouts, calico-ipam, …) are accepted unchecked.
+// plugins read it (containernetworking/plugins: host-local in host-local.ts,
+// static's address list, dhcp). Other IPAM types (whereabouts, calico-ipam, …)
+// are accepted unchecked, and so is the IPAM of a third-party plugin at error
+// level: plugins such as Antrea and Calico fill in their IPAM config
+// themselves (`{"type": "host-local"}` without ranges, Calico's
+// `"subnet": "usePodCidr"`) before host-local sees it, so there the reference
+// rules only warn.
 import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
 import { child, error, warning } from '../common/findings.ts';
-import { isPlainObject, typeError } from '../common/json-value.ts';
-import { cidrContainsIp, formatIp, parseCidr, type Cidr, type Family } from '../net/ip.ts';
 import {
-  checkIpText,
-  checkNetworkCidr,
+  gatewayAddressFix,
+  gatewayAddressProblem,
+  interfaceAddressFix,
+  interfaceAddressProblem,
+} from '../common/interface-address.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
+import { didYouMean, suggestName } from '../common/suggest.ts';
+import { cidrContainsIp, formatIp, parseCidr, type Cidr } from '../net/ip.ts';
+import {
   familyName,
   optArray,
   optIp,
   optString,
   pluginTypeProblem,
   type Json,
-  type KeyOf,
 } from './field-readers.ts';
+import { checkHostLocal } from './host-local.ts';
+import { checkMisspeltKeys, KNOWN_KEYS } from './known-keys.ts';
+import { checkDns, checkRoutes } from './routes-and-dns.ts';
 
-/** What the enclosing plugin offers that can stand in for static IPAM data. */
+/** What the enclosing plugin offers and is. */
 export interface IpamContext {
-  /** The plugin's `capabilities` (e.g. `ips`, `ipRanges`), when it is an object. */
+  /** The plugin's `capabilities` (e.g. `ipRanges`), when it is an object. */
   capabilities?: Json;
-  /** The plugin's `runtimeConfig`, when it is an object. */
-  runtimeConfig?: Json;
+  /** The type of the enclosing plugin when it is neither a reference plugin nor
+   * Plexus's: it may rewrite the section, so the reference IPAM rules only warn. */
+  thirdPartyPlugin?: string;
+}
+
+/** IPAM plugins people use, for "did you mean" on an IPAM type one letter off. */
+const KNOWN_IPAM_TYPES = [
+  'host-local',
+  'static',
+  'dhcp',
+  'whereabouts',
+  'calico-ipam',
+  'spiderpool',
+  'kube-ovn',
+  'azure-vnet-ipam',
+  'nv-ipam',
+];
+
+/** `out`, with errors turned into warnings that say why they are only warnings. */
+function onlyWarnings(out: FindingOut, plugin: string): FindingOut {
+  const why = `; only a warning: ${quote(plugin)} is not a reference plugin and may fill in its IPAM config itself`;
+  return {
+    push: (f) =>
+      out.push(f.severity === 'error' ? warning(f.field, `${f.message}${why}`, f.fix) : f),
+    get length() {
+      return out.length;
+    },
+  };
 }
 
 /** Checks `ipam` and returns its type when the section is usable. An empty
@@ -44,11 +81,14 @@ export function checkIpam(
   if (type === undefined || type === '') {
     if (v.type === undefined && Object.keys(v).length === 0) return undefined;
     if (v.type === undefined || v.type === '') {
+      const typo = Object.keys(v).find((k) => suggestName(k, ['type']) === 'type');
       out.push(
         error(
           child(path, 'type'),
           'is required when ipam has settings: the plugin ignores an ipam section without a type and the interface gets no address',
-          'set "type" (host-local, static, dhcp, …), or use "ipam": {} for a layer-2 only interface',
+          typo !== undefined
+            ? `did you mean "type"? (${quote(typo)} is set)`
+            : 'set "type" (host-local, static, dhcp, …), or use "ipam": {} for a layer-2 only interface',
         ),
       );
     }
@@ -59,280 +99,46 @@ export function checkIpam(
     out.push(error(child(path, 'type'), `IPAM type ${quote(type)} ${problem}`));
     return undefined;
   }
+  const rules = ctx.thirdPartyPlugin === undefined ? out : onlyWarnings(out, ctx.thirdPartyPlugin);
   switch (type) {
     case 'host-local':
-      checkHostLocal(v, path, ctx, out);
+      checkHostLocal(v, path, ctx, rules);
       break;
     case 'static':
-      checkStatic(v, path, ctx, out);
+      checkStatic(v, path, rules);
+      break;
+    case 'dhcp':
+      checkMisspeltKeys({ obj: v, path, owner: 'dhcp' }, KNOWN_KEYS.dhcp, out);
       break;
     default:
-      // dhcp needs no fields; third-party IPAM plugins define their own.
+      // Third-party IPAM plugins define their own fields.
+      checkIpamTypeSpelling(type, child(path, 'type'), out);
       break;
   }
   return type;
 }
 
-/** A host-local range after defaults, as host-local's Range.Canonicalize fills them. */
-interface EffectiveRange {
-  family: Family;
-  subnet: Cidr;
-  start: bigint;
-  end: bigint;
-  path: string;
-}
-
-function checkHostLocal(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
-  optString(ipam, 'dataDir', path, out);
-  optString(ipam, 'resolvConf', path, out);
-  checkRoutes(ipam.routes, child(path, 'routes'), out);
-
-  const sets: RangeSet[] = [];
-  // The legacy flat form: host-local prepends it to `ranges` as range set 0.
-  const flatKeys = ['rangeStart', 'rangeEnd', 'gateway'].filter((k) => ipam[k] !== undefined);
-  if (ipam.subnet !== undefined) {
-    const r = checkRange(ipam, path, out);
-    if (r !== undefined) sets.push({ ranges: [r], label: `the range in ${path}.subnet` });
-  } else if (flatKeys.length > 0) {
-    out.push(
-      error(
-        child(path, flatKeys[0] as string),
-        `${flatKeys.join(', ')} without "subnet" is ignored by host-local`,
-        'add "subnet" next to it, or move the range into "ranges": [[{"subnet": …, "rangeStart": …}]]',
-      ),
-    );
-  }
-
-  const ranges = optArray(ipam, 'ranges', path, out);
-  if (ranges !== undefined && ranges.length > 0 && ipam.subnet !== undefined) {
-    out.push(
-      warning(
-        child(path, 'subnet'),
-        'both "subnet" and "ranges" are set; host-local uses both, the flat subnet as the first range set',
-        'move the flat subnet into "ranges" so the config says what it does',
-      ),
-    );
-  }
-  ranges?.forEach((set, i) => {
-    const setPath = child(child(path, 'ranges'), i);
-    const checked = checkRangeSet(set, setPath, out);
-    if (checked !== undefined) sets.push({ ranges: checked, label: `range set ${setPath}` });
-  });
-
-  if (ipam.subnet === undefined && flatKeys.length === 0) checkHasRanges(ipam, path, ctx, out);
-  checkSetOverlaps(sets, out);
-}
-
-interface RangeSet {
-  ranges: EffectiveRange[];
-  label: string;
-}
-
-/** Without ranges host-local fails every ADD ("no IP ranges specified"),
- * unless the runtime passes them through the ipRanges capability. */
-function checkHasRanges(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
-  const noRanges =
-    ipam.ranges === undefined || (Array.isArray(ipam.ranges) && ipam.ranges.length === 0);
-  if (!noRanges || ctx.capabilities?.ipRanges === true) return;
+function checkIpamTypeSpelling(type: string, field: string, out: FindingOut): void {
+  const near = suggestName(type, KNOWN_IPAM_TYPES);
+  if (near === undefined) return;
   out.push(
-    error(
-      child(path, 'ranges'),
-      'host-local needs at least one range',
-      'add "ranges": [[{"subnet": "10.1.0.0/24"}]] (or the flat "subnet")',
-    ),
-  );
-}
-
-/** host-local refuses range sets that overlap each other. */
-function checkSetOverlaps(sets: readonly RangeSet[], out: FindingOut): void {
-  for (let i = 0; i < sets.length; i++) {
-    for (let j = i + 1; j < sets.length; j++) {
-      const a = sets[i];
-      const b = sets[j];
-      if (a === undefined || b === undefined) continue;
-      const hit = b.ranges.find((rb) => a.ranges.some((ra) => rangesOverlap(ra, rb)));
-      if (hit !== undefined) {
-        out.push(
-          error(
-            hit.path,
-            `overlaps ${a.label}; host-local refuses overlapping range sets`,
-            'give each range set its own addresses',
-          ),
-        );
-      }
-    }
-  }
-}
-
-function checkRangeSet(set: unknown, path: string, out: FindingOut): EffectiveRange[] | undefined {
-  if (!Array.isArray(set)) {
-    out.push(
-      typeError(
-        path,
-        'a list of ranges',
-        set,
-        isPlainObject(set) ? 'wrap the range in brackets: "ranges": [[{…}]]' : undefined,
-      ),
-    );
-    return undefined;
-  }
-  if (set.length === 0) {
-    out.push(
-      error(
-        path,
-        'is an empty range set; host-local refuses it',
-        'add a range such as {"subnet": "10.1.0.0/24"} or remove the empty set',
-      ),
-    );
-    return undefined;
-  }
-  const ranges: EffectiveRange[] = [];
-  let ok = true;
-  set.forEach((r, i) => {
-    const eff = rangeOfSet(r, child(path, i), ranges, out);
-    if (eff === undefined) ok = false;
-    else ranges.push(eff);
-  });
-  return ok ? ranges : undefined;
-}
-
-/** One range of a set: readable, of the set's family, and apart from the ranges before it. */
-function rangeOfSet(
-  r: unknown,
-  rPath: string,
-  before: readonly EffectiveRange[],
-  out: FindingOut,
-): EffectiveRange | undefined {
-  if (!isPlainObject(r)) {
-    out.push(typeError(rPath, 'an object', r));
-    return undefined;
-  }
-  const eff = checkRange(r, rPath, out);
-  if (eff === undefined) return undefined;
-  const first = before[0];
-  if (first !== undefined && first.family !== eff.family) {
-    out.push(
-      error(
-        child(rPath, 'subnet'),
-        `is ${familyName(eff.family)} but this range set is ${familyName(first.family)}; a range set holds one family`,
-        'put each family in its own range set: "ranges": [[{v4…}], [{v6…}]]',
-      ),
-    );
-    return undefined;
-  }
-  const clash = before.find((other) => rangesOverlap(other, eff));
-  if (clash === undefined) return eff;
-  out.push(
-    error(
-      child(rPath, 'subnet'),
-      `overlaps the range at ${clash.path}`,
-      'ranges in one set must not share addresses',
-    ),
-  );
-  return undefined;
-}
-
-/** One host-local range (also the legacy flat form, which uses the same keys). */
-function checkRange(r: Json, path: string, out: FindingOut): EffectiveRange | undefined {
-  const before = out.length;
-  const subnet = checkRangeSubnet(r, path, out);
-  if (subnet === undefined) return undefined;
-  const startIp = addressIn({ o: r, key: 'rangeStart', base: path }, subnet, out);
-  const endIp = addressIn({ o: r, key: 'rangeEnd', base: path }, subnet, out);
-  addressIn({ o: r, key: 'gateway', base: path }, subnet, out);
-  const start = startIp ?? subnet.network + 1n;
-  // host-local's default end leaves out the IPv4 broadcast address.
-  const end = endIp ?? (subnet.family === 4 ? subnet.broadcast - 1n : subnet.broadcast);
-  const boundsReadable =
-    (r.rangeStart === undefined || startIp !== undefined) &&
-    (r.rangeEnd === undefined || endIp !== undefined);
-  if (boundsReadable && start > end) {
-    out.push(
-      error(
-        child(path, 'rangeStart'),
-        `${formatIp(start, subnet.family)} is after rangeEnd ${formatIp(end, subnet.family)}`,
-        'swap rangeStart and rangeEnd',
-      ),
-    );
-  }
-  if (out.length > before) return undefined;
-  return { family: subnet.family, subnet, start, end, path };
-}
-
-/** The range's subnet. One with host bits is reported, then checked further as
- * its network, so one run shows every problem of the range. */
-function checkRangeSubnet(r: Json, path: string, out: FindingOut): Cidr | undefined {
-  if (r.subnet === undefined) {
-    out.push(
-      error(child(path, 'subnet'), 'is required for every range', 'add "subnet": "10.1.0.0/24"'),
-    );
-    return undefined;
-  }
-  const written = typeof r.subnet === 'string' ? parseCidr(r.subnet) : undefined;
-  const subnet =
-    checkNetworkCidr(r.subnet, child(path, 'subnet'), out) ??
-    (written !== undefined ? parseCidr(written.canonical) : undefined);
-  if (subnet === undefined) return undefined;
-  const bits = subnet.family === 4 ? 32 : 128;
-  if (subnet.prefix <= bits - 2) return subnet;
-  out.push(
-    error(
-      child(path, 'subnet'),
-      `${subnet.canonical} is too small to allocate from (host-local needs /${bits - 2} or larger)`,
-    ),
-  );
-  return undefined;
-}
-
-/** An optional address of the range (rangeStart, rangeEnd, gateway): inside the subnet. */
-function addressIn(at: KeyOf, subnet: Cidr, out: FindingOut): bigint | undefined {
-  const ip = optIp(at.o, at.key, at.base, out);
-  if (ip === undefined) return undefined;
-  const field = child(at.base, at.key);
-  if (ip.family !== subnet.family) {
-    out.push(
-      error(
-        field,
-        `${ip.text} is ${familyName(ip.family)} but subnet ${subnet.canonical} is ${familyName(subnet.family)}`,
-      ),
-    );
-    return undefined;
-  }
-  if (cidrContainsIp(subnet, ip)) return ip.value;
-  out.push(
-    error(
+    warning(
       field,
-      `${ip.text} is not inside subnet ${subnet.canonical}`,
-      `pick an address from ${formatIp(subnet.network, subnet.family)} to ${formatIp(subnet.broadcast, subnet.family)}`,
+      `IPAM type ${quote(type)} is not one Plexus knows, and close to ${quote(near)}: the plugin runs the binary of exactly this name`,
+      didYouMean(near),
     ),
   );
-  return undefined;
 }
 
-function rangesOverlap(a: EffectiveRange, b: EffectiveRange): boolean {
-  return a.family === b.family && a.start <= b.end && b.start <= a.end;
-}
-
-function checkStatic(ipam: Json, path: string, ctx: IpamContext, out: FindingOut): void {
+/** static: its addresses, if any. None is fine: pods pass theirs in the
+ * networks annotation's "ips", which Multus (and Plexus) hand over as CNI_ARGS
+ * IP=… and, with the `ips` capability, runtimeConfig.ips; the static plugin reads both. */
+function checkStatic(ipam: Json, path: string, out: FindingOut): void {
+  checkMisspeltKeys({ obj: ipam, path, owner: 'static' }, KNOWN_KEYS.static, out);
   checkRoutes(ipam.routes, child(path, 'routes'), out);
   if (ipam.dns !== undefined) checkDns(ipam.dns, child(path, 'dns'), out);
   const addresses = optArray(ipam, 'addresses', path, out);
   addresses?.forEach((a, i) => checkStaticAddress(a, child(child(path, 'addresses'), i), out));
-  if (addresses === undefined || addresses.length === 0) {
-    // static then returns no IP; fine only when the pod supplies them.
-    const fromRuntime =
-      ctx.capabilities?.ips === true ||
-      (Array.isArray(ctx.runtimeConfig?.ips) && ctx.runtimeConfig.ips.length > 0);
-    if (!fromRuntime && (addresses !== undefined || ipam.addresses === undefined)) {
-      out.push(
-        warning(
-          child(path, 'addresses'),
-          'static IPAM without addresses gives the interface no IP address',
-          'add "addresses": [{"address": "10.1.1.5/24"}], or set "capabilities": {"ips": true} on the plugin and request IPs in the pod annotation',
-        ),
-      );
-    }
-  }
 }
 
 function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
@@ -340,6 +146,8 @@ function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
     out.push(typeError(path, 'an object', a));
     return;
   }
+  const owner = 'a static address';
+  checkMisspeltKeys({ obj: a, path, owner }, KNOWN_KEYS.staticAddress, out);
   if (a.address === undefined) {
     out.push(
       error(
@@ -366,6 +174,11 @@ function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
     );
     return;
   }
+  const problem = interfaceAddressProblem(cidr.address, cidr.prefix);
+  if (problem !== undefined) {
+    out.push(error(aPath, `${quote(a.address)} ${problem}`, interfaceAddressFix(cidr.address)));
+    return;
+  }
   // An interface address must name a host: the network and broadcast addresses
   // of an IPv4 subnet (up to /30) are not usable as one.
   if (
@@ -389,7 +202,10 @@ function checkStaticAddress(a: unknown, path: string, out: FindingOut): void {
 function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: FindingOut): void {
   const gw = optIp(a, 'gateway', path, out);
   if (gw === undefined) return;
-  if (gw.family !== cidr.family) {
+  const problem = gatewayAddressProblem(gw);
+  if (problem !== undefined) {
+    out.push(error(child(path, 'gateway'), `${quote(gw.text)} ${problem}`, gatewayAddressFix(gw)));
+  } else if (gw.family !== cidr.family) {
     out.push(
       error(
         child(path, 'gateway'),
@@ -404,58 +220,5 @@ function checkStaticGateway(a: Json, path: string, cidr: Cidr, out: FindingOut):
         `use a gateway inside ${cidr.canonical} or add a route to it`,
       ),
     );
-  }
-}
-
-/** `routes`: [{dst: CIDR, gw?: IP}]; the kernel refuses a destination with host bits. */
-export function checkRoutes(v: unknown, path: string, out: FindingOut): void {
-  if (v === undefined) return;
-  if (!Array.isArray(v)) {
-    out.push(typeError(path, 'a list', v));
-    return;
-  }
-  v.forEach((r, i) => {
-    const rPath = child(path, i);
-    if (!isPlainObject(r)) {
-      out.push(typeError(rPath, 'an object', r));
-      return;
-    }
-    if (r.dst === undefined) {
-      out.push(
-        error(
-          child(rPath, 'dst'),
-          'is required for every route',
-          'add "dst", e.g. "0.0.0.0/0" for a default route',
-        ),
-      );
-      return;
-    }
-    const dst = checkNetworkCidr(r.dst, child(rPath, 'dst'), out);
-    const gw = optIp(r, 'gw', rPath, out);
-    if (dst !== undefined && gw !== undefined && dst.family !== gw.family) {
-      out.push(
-        error(
-          child(rPath, 'gw'),
-          `${gw.text} is ${familyName(gw.family)} but dst ${dst.canonical} is ${familyName(dst.family)}`,
-        ),
-      );
-    }
-  });
-}
-
-/** The CNI `dns` object: nameservers (IPs), domain, search, options. */
-export function checkDns(v: unknown, path: string, out: FindingOut): void {
-  if (!isPlainObject(v)) {
-    out.push(typeError(path, 'an object', v));
-    return;
-  }
-  optString(v, 'domain', path, out);
-  for (const key of ['nameservers', 'search', 'options']) {
-    const list = optArray(v, key, path, out);
-    list?.forEach((item, i) => {
-      const p = child(child(path, key), i);
-      if (key === 'nameservers') checkIpText(item, p, out);
-      else if (typeof item !== 'string') out.push(typeError(p, 'a string', item));
-    });
   }
 }

@@ -43,6 +43,47 @@ describe('JSON', () => {
   });
 });
 
+describe('duplicate keys', () => {
+  it('warns about a key set twice, naming it and the value that wins (the last)', () => {
+    const r = checkNadConfig(
+      '{"cniVersion":"1.0.0","type":"macvlan","master":"eth0","master":"eth1"}',
+      opts,
+    );
+    expect(r.findings).toEqual([
+      {
+        field: 'spec.config.master',
+        message:
+          'is set 2 times in one object; the last value, "eth1", wins: Go\'s encoding/json (libcni and the plugins) keeps it, and Plexus checks it',
+        fix: 'keep one "master"',
+        severity: 'warning',
+      },
+    ]);
+    expect(r.value?.plugins[0]?.master).toBe('eth1');
+  });
+  it('warns about keys differing only in case, which Go reads as one field', () => {
+    const r = list([{ type: 'bridge', ipam: { Type: 'dhcp', ...HOST_LOCAL } }]);
+    const f = r.findings.find((x) => x.field === 'spec.config.plugins[0].ipam.type');
+    expect(f?.severity).toBe('warning');
+    expect(f?.message).toMatch(/"Type" and "type" are one key to Go's encoding\/json/);
+    expect(f?.message).toMatch(/"type" \("host-local"\) is read last and wins/);
+  });
+  it('lists at most 100 repeated keys and counts the rest', () => {
+    const pairs = Array.from({ length: 150 }, (_, i) => `"x${i}": 1, "x${i}": 2`).join(', ');
+    const r = checkNadConfig(`{"cniVersion":"1.0.0","type":"macvlan",${pairs}}`, opts);
+    expect(r.findings.some((f) => /^50 more key\(s\) are set more than once/.test(f.message))).toBe(
+      true,
+    );
+    expect(r.value).toBeDefined();
+  });
+  it('keeps case apart in maps (capabilities, sysctl, args)', () => {
+    const r = list([
+      { type: 'bridge', ipam: {} },
+      { type: 'tuning', sysctl: { 'net.ipv4.conf.IFNAME.x': '1', 'net.ipv4.conf.ifname.x': '1' } },
+    ]);
+    expect(r.findings).toEqual([]);
+  });
+});
+
 describe('name', () => {
   it('is injected from the NAD name when missing or empty', () => {
     const r = checkNadConfig('{"cniVersion":"1.0.0","type":"macvlan"}', opts);
@@ -74,14 +115,24 @@ describe('cniVersion', () => {
       expect(single({ cniVersion: v, type: 'macvlan' }).value?.cniVersion, v).toBe(v);
     }
   });
-  it('is required', () => {
-    const r = checkNadConfig('{"type":"macvlan"}', opts);
-    expect(r.findings[0]).toMatchObject({
-      field: 'spec.config.cniVersion',
-      severity: 'error',
-      fix: 'add "cniVersion": "1.0.0"',
-    });
-    expect(r.findings[0]?.message).toMatch(/0\.1\.0/);
+  it('is a warning when missing, saying what libcni assumes; the value runs at 1.0.0 and says so', () => {
+    for (const config of ['{"type":"macvlan"}', '{"cniVersion":"","type":"macvlan"}']) {
+      const r = checkNadConfig(config, opts);
+      expect(r.findings).toEqual([
+        {
+          field: 'spec.config.cniVersion',
+          severity: 'warning',
+          message:
+            'is missing: libcni (1.1 and later) then reads the config as CNI 0.1.0, which current Multus and sriov-cni handle; Plexus runs it at 1.0.0',
+          fix: 'add "cniVersion": "1.0.0" so every runtime reads the config the same way',
+        },
+      ]);
+      expect(r.value?.cniVersion).toBe('1.0.0');
+      expect(r.value?.cniVersionDefaulted).toBe(true);
+    }
+    const list = checkNadConfig('{"name":"n","plugins":[{"type":"bridge"}]}', opts);
+    expect(list.value?.cniVersion).toBe('1.0.0');
+    expect(single({ type: 'macvlan' }).value?.cniVersionDefaulted).toBeUndefined();
   });
   it('refuses unsupported versions, listing the supported ones', () => {
     const r = single({ cniVersion: '0.2.0', type: 'macvlan' });
@@ -186,16 +237,42 @@ describe('single plugin or list', () => {
     expect(errorFields(r)).toEqual(['spec.config.type']);
     expect(r.findings[0]?.fix).toMatch(/"ipam"/);
   });
-  it('accepts third-party plugins unchecked, but still checks their ipam', () => {
+  it('accepts third-party plugins unchecked; their reference IPAM gets the rules as warnings', () => {
     expect(single({ type: 'sriov', vlan: 'anything', deviceID: 1 }).findings).toEqual([]);
+    const sriov = single({
+      type: 'sriov',
+      ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.0.1/24' }]] },
+    });
+    expect(errorFields(sriov)).toEqual([]);
+    expect(warningFields(sriov)).toEqual(['spec.config.ipam.ranges[0][0].subnet']);
+    expect(sriov.findings[0]?.message).toMatch(
+      /has host bits set.*; only a warning: "sriov" is not a reference plugin and may fill in its IPAM config itself/,
+    );
+    expect(sriov.value).toBeDefined();
+  });
+  it('lets Antrea and Calico fill in host-local themselves (no ranges, "usePodCidr")', () => {
+    const antrea = single({ type: 'antrea', ipam: { type: 'host-local' } });
+    expect(errorFields(antrea)).toEqual([]);
+    expect(warningFields(antrea)).toEqual(['spec.config.ipam.ranges']);
+    const calico = single({
+      type: 'calico',
+      mtu: 1410,
+      ipam: { type: 'host-local', subnet: 'usePodCidr' },
+      kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' },
+    });
+    expect(errorFields(calico)).toEqual([]);
+    expect(warningFields(calico)).toEqual(['spec.config.ipam.subnet']);
+    // Under a reference plugin the same sections are errors: host-local itself would fail.
+    expect(errorFields(single({ type: 'macvlan', ipam: { type: 'host-local' } }))).toEqual([
+      'spec.config.ipam.ranges',
+    ]);
     expect(
-      errorFields(
-        single({
-          type: 'sriov',
-          ipam: { type: 'host-local', ranges: [[{ subnet: '10.1.0.1/24' }]] },
-        }),
-      ),
-    ).toEqual(['spec.config.ipam.ranges[0][0].subnet']);
+      errorFields(single({ type: 'bridge', ipam: { type: 'host-local', subnet: 'usePodCidr' } })),
+    ).toEqual(['spec.config.ipam.subnet']);
+    // What is wrong with ipam itself, not with host-local's reading of it, stays an error.
+    expect(errorFields(single({ type: 'antrea', ipam: 'host-local' }))).toEqual([
+      'spec.config.ipam',
+    ]);
   });
   it('gives the exact path of a nested IPAM error in a list', () => {
     const r = list([
@@ -222,6 +299,19 @@ describe('chain order', () => {
     const r = list([{ type: 'macvlan' }, { type: 'tuning' }, { type: 'bridge' }]);
     expect(errorFields(r)).toEqual(['spec.config.plugins[2].type']);
     expect(r.findings[0]?.message).toMatch(/plugins\[0\]/);
+  });
+  it('knows dummy and tap create the interface, and vrf is chained (all reference plugins)', () => {
+    expect(single({ type: 'dummy', ipam: HOST_LOCAL }).findings).toEqual([]);
+    expect(
+      list([
+        { type: 'macvlan', master: 'eth0' },
+        { type: 'vrf', vrfname: 'blue' },
+      ]).findings,
+    ).toEqual([]);
+    expect(errorFields(single({ type: 'vrf', vrfname: 'blue' }))).toEqual(['spec.config.type']);
+    expect(errorFields(list([{ type: 'bridge' }, { type: 'tap' }]))).toEqual([
+      'spec.config.plugins[1].type',
+    ]);
   });
   it('accepts loopback alone and a third-party plugin followed by chained ones', () => {
     expect(single({ type: 'loopback' }).findings).toEqual([]);

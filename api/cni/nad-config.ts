@@ -8,10 +8,12 @@
 //   (getCNIConfigFromSpec), and so do we. (The upstream admission controller
 //   runs libcni's list parser, which rejects a missing name.) A name that
 //   differs from the NAD's is fine: Multus keeps it.
-// - Missing `cniVersion`: an error. The spec requires it; libcni reads "" as
-//   0.1.0 (there is no 0.3.1 default in Multus), which Plexus does not support,
-//   and Multus before libcni 1.1 failed every DEL on such configs
-//   (multus-cni#476, cni#893).
+// - Missing `cniVersion`: a warning. The spec requires it, but libcni (1.1 and
+//   later) reads "" as 0.1.0 and current Multus and sriov-cni cope (Multus
+//   puts its own version in on DEL; before libcni 1.1 every DEL of such a
+//   config failed: multus-cni#476, cni#893). The normalized config then
+//   carries DEFAULT_CNI_VERSION (1.0.0), the version the node agent runs it at
+//   (negotiated down per plugin), and says it was defaulted.
 // - `cniVersions` (spec 1.1, lists only): the highest entry (with cniVersion)
 //   up to 1.1.0 wins, as in libcni; a missing cniVersion is fine then.
 // - `disableCheck`/`disableGC` as the strings "true"/"false": libcni accepts
@@ -22,15 +24,18 @@
 //   host-local itself refuses them ("Network has host bits set").
 import { FindingSink, type FindingOut } from '../common/finding-sink.ts';
 import { checked, child, error, warning, type Checked } from '../common/findings.ts';
+import { describeJsonValueAt, findDuplicateKeys } from '../common/json-duplicates.ts';
 import { readJsonText } from '../common/json-text.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { quote } from '../common/quote.ts';
 import { sizeFinding, type SizeLimit } from '../common/size.ts';
 import type { Json } from './field-readers.ts';
 import { checkChain, type ChainEntry } from './chain.ts';
+import { checkMisspeltKeys, KNOWN_KEYS } from './known-keys.ts';
 import { checkPlugin, type PluginConf } from './plugin.ts';
 import {
   compareCniVersions,
+  DEFAULT_CNI_VERSION,
   isSupportedCniVersion,
   LATEST_CNI_VERSION,
   parseCniVersion,
@@ -67,8 +72,14 @@ export interface NadConfigOptions {
 /** The config as the node agent runs it: always a list (a single plugin
  * becomes a one-plugin list, as Multus and libcni convert it), name injected. */
 export interface NormalizedNetConf {
-  /** The effective version (after `cniVersions` selection). */
+  /** The version to run the network at: `cniVersion` as written, the one
+   * `cniVersions` selects, or DEFAULT_CNI_VERSION when the config names none
+   * (Plexus does not speak 0.1.0, which libcni would assume). Always one Plexus
+   * supports; send each plugin the highest version it reports up to this one
+   * (negotiateCniVersion). */
   cniVersion: string;
+  /** True when the config names no version and `cniVersion` is DEFAULT_CNI_VERSION. */
+  cniVersionDefaulted?: true;
   name: string;
   plugins: PluginConf[];
   /** The parsed config as written, name injected (what Multus hands to libcni);
@@ -97,16 +108,21 @@ export function checkNadConfig(config: unknown, opts: NadConfigOptions): NadConf
       ),
     );
   }
-  const cniVersion = checkVersion(raw, base, isList, out);
+  if (hasPlugins) {
+    const at = { obj: raw, path: base, owner: 'libcni (a network list)' };
+    checkMisspeltKeys(at, KNOWN_KEYS.list, out);
+  }
+  const version = checkVersion(raw, base, isList, out);
   for (const key of ['disableCheck', 'disableGC', 'loadOnlyInlinedPlugins'])
     checkLibcniBool(raw, key, base, out);
   const plugins = isList
     ? checkPluginList(raw, base, opts, out)
     : checkSinglePlugin(raw, base, opts, out);
   const findings = out.close(base);
-  if (cniVersion === undefined || name === undefined || plugins === undefined) return { findings };
+  if (version === undefined || name === undefined || plugins === undefined) return { findings };
   return checked(findings, {
-    cniVersion,
+    cniVersion: version.cniVersion,
+    ...(version.defaulted ? { cniVersionDefaulted: true as const } : {}),
     name,
     // A single plugin carries the network's name and version itself.
     plugins: isList ? plugins : plugins.map((p) => ({ ...p, name })),
@@ -137,6 +153,7 @@ function readConfigObject(config: unknown, base: string, out: FindingOut): Json 
   }
   const parsed = readJsonText(config, base, out);
   if (!parsed.ok) return undefined;
+  checkDuplicateKeys(config, base, out);
   if (!isPlainObject(parsed.value)) {
     out.push(
       typeError(
@@ -149,6 +166,47 @@ function readConfigObject(config: unknown, base: string, out: FindingOut): Json 
     return undefined;
   }
   return parsed.value;
+}
+
+/** Objects that are maps in the plugins' Go structs: their keys are compared exactly. */
+const MAP_KEYS: ReadonlySet<string> = new Set(['capabilities', 'sysctl', 'args']);
+
+/** Warns about keys set twice in one object: JSON.parse and Go's encoding/json
+ * keep the last value silently, and Go matches struct fields regardless of case. */
+function checkDuplicateKeys(text: string, base: string, out: FindingOut): void {
+  const scan = findDuplicateKeys(text, {
+    ignoreCase: true,
+    caseSensitiveUnder: MAP_KEYS,
+    max: MAX_CONFIG_FINDINGS,
+  });
+  if (scan.more > 0)
+    out.push(
+      warning(
+        base,
+        `${scan.more} more key(s) are set more than once; only the first ${MAX_CONFIG_FINDINGS} are listed`,
+        'keep one of each key',
+      ),
+    );
+  for (const d of scan.duplicates) {
+    const at = d.path.reduce<string>((p, seg) => child(p, seg), base);
+    // libcni re-encodes each plugin's config from a map (keys sorted), so of
+    // spellings differing in case the one sorting last is decoded last.
+    const winner = [...d.spellings].sort().at(-1) as string;
+    const value = describeJsonValueAt(text, d.lastValueAt.get(winner) ?? 0);
+    out.push(
+      d.spellings.length === 1
+        ? warning(
+            child(at, winner),
+            `is set ${d.count} times in one object; the last value, ${value}, wins: Go's encoding/json (libcni and the plugins) keeps it, and Plexus checks it`,
+            `keep one ${quote(winner)}`,
+          )
+        : warning(
+            child(at, winner),
+            `${d.spellings.map(quote).join(' and ')} are one key to Go's encoding/json, which matches fields regardless of case; libcni hands plugins their config with keys sorted, so ${quote(winner)} (${value}) is read last and wins`,
+            'keep one spelling of the key',
+          ),
+    );
+  }
 }
 
 /** A config that is one plugin; the chain check runs on it alone. */
@@ -234,13 +292,18 @@ function checkName(raw: Json, base: string, nadName: string, out: FindingOut): s
 
 const SUPPORTED = SUPPORTED_CNI_VERSIONS.join(', ');
 
+interface EffectiveVersion {
+  cniVersion: string;
+  defaulted: boolean;
+}
+
 /** Returns the effective cniVersion, or undefined after reporting why there is none. */
 function checkVersion(
   raw: Json,
   base: string,
   isList: boolean,
   out: FindingOut,
-): string | undefined {
+): EffectiveVersion | undefined {
   const vPath = child(base, 'cniVersion');
   let version: string | undefined;
   if (raw.cniVersion !== undefined && raw.cniVersion !== '') {
@@ -252,19 +315,21 @@ function checkVersion(
   }
   const listed = checkVersionList(raw, base, isList, out);
   if (listed === null) return undefined;
-  if (listed !== undefined)
-    return chooseListedVersion(listed, version, child(base, 'cniVersions'), out);
+  if (listed !== undefined) {
+    const chosen = chooseListedVersion(listed, version, child(base, 'cniVersions'), out);
+    return chosen === undefined ? undefined : { cniVersion: chosen, defaulted: false };
+  }
   if (version === undefined) {
     out.push(
-      error(
+      warning(
         vPath,
-        'is required: without it libcni assumes 0.1.0, which Plexus does not support (and Multus fails to delete such attachments)',
-        'add "cniVersion": "1.0.0"',
+        `is missing: libcni (1.1 and later) then reads the config as CNI 0.1.0, which current Multus and sriov-cni handle; Plexus runs it at ${DEFAULT_CNI_VERSION}`,
+        `add "cniVersion": "${DEFAULT_CNI_VERSION}" so every runtime reads the config the same way`,
       ),
     );
-    return undefined;
+    return { cniVersion: DEFAULT_CNI_VERSION, defaulted: true };
   }
-  if (isSupportedCniVersion(version)) return version;
+  if (isSupportedCniVersion(version)) return { cniVersion: version, defaulted: false };
   const short = /^[0-9]+\.[0-9]+$/.test(version) ? `"${version}.0"` : undefined;
   out.push(
     error(

@@ -2,12 +2,15 @@
 // (type, capabilities, runtimeConfig, args, dns, ipam), then its own fields.
 import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
-import { child, error } from '../common/findings.ts';
+import { child, error, warning } from '../common/findings.ts';
+import { didYouMean, suggestName } from '../common/suggest.ts';
 import { isPlainObject, typeError } from '../common/json-value.ts';
 import { optObject, pluginTypeProblem, type Json } from './field-readers.ts';
-import { checkDns, checkIpam } from './ipam.ts';
-import { NEEDS_IPAM, pluginKind } from './plugin-kinds.ts';
+import { checkIpam } from './ipam.ts';
+import { checkDns } from './routes-and-dns.ts';
+import { KNOWN_PLUGIN_TYPES, NEEDS_IPAM, pluginKind } from './plugin-kinds.ts';
 import { checkPlexusOverlay, checkVethToHost } from './plexus-plugins.ts';
+import { checkMisspeltKeys, KNOWN_KEYS, pluginKeys } from './known-keys.ts';
 import { checkReferencePluginFields } from './reference-plugins.ts';
 
 /** One plugin configuration object as written (unknown keys kept: plugins
@@ -31,45 +34,72 @@ export function checkPlugin(
     return undefined;
   }
   const type = checkType(p, path, out);
-
-  const caps = optObject(p, 'capabilities', path, out);
-  if (caps !== undefined) {
-    for (const [k, v] of Object.entries(caps)) {
-      if (typeof v !== 'boolean')
-        out.push(typeError(child(child(path, 'capabilities'), k), 'true or false', v));
-    }
-  }
-  const runtimeConfig = optObject(p, 'runtimeConfig', path, out);
+  const caps = checkCapabilities(p, path, out);
+  optObject(p, 'runtimeConfig', path, out);
   optObject(p, 'args', path, out);
   if (p.dns !== undefined) checkDns(p.dns, child(path, 'dns'), out);
   if (type === undefined) return undefined;
 
   const kind = pluginKind(type);
+  const known = pluginKeys(type);
+  if (known !== undefined) checkMisspeltKeys({ obj: p, path, owner: type }, known, out);
   if (type === 'plexus-overlay') {
     checkPlexusOverlay(p, path, opts.overlayNetworks, out);
   } else if (type === 'veth-to-host') {
     checkVethToHost(p, path, out);
   } else if (kind === 'interface' || kind === 'unknown') {
     // Chained and standalone plugins ignore `ipam`, so only these read it.
-    const before = out.length;
-    const ipamType =
-      p.ipam === undefined
-        ? undefined
-        : checkIpam(p.ipam, child(path, 'ipam'), { capabilities: caps, runtimeConfig }, out);
-    if (NEEDS_IPAM.has(type) && ipamType === undefined && out.length === before) {
-      out.push(
-        error(
-          child(path, 'ipam'),
-          `${type} always runs an IPAM plugin, so it fails without one`,
-          'add "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.1.0.0/24"}]]} (or static/dhcp)',
-        ),
-      );
-    }
+    checkPluginIpam({ p, path, type, caps }, out);
     checkReferencePluginFields(type, p, path, out);
   } else {
     checkReferencePluginFields(type, p, path, out);
   }
   return { ...p, type };
+}
+
+/** `capabilities`: booleans, named as runtimes name them. */
+function checkCapabilities(p: Json, path: string, out: FindingOut): Json | undefined {
+  const caps = optObject(p, 'capabilities', path, out);
+  if (caps === undefined) return undefined;
+  const capsPath = child(path, 'capabilities');
+  for (const [k, v] of Object.entries(caps)) {
+    if (typeof v !== 'boolean') out.push(typeError(child(capsPath, k), 'true or false', v));
+  }
+  const at = {
+    obj: caps,
+    path: capsPath,
+    owner: 'the runtime',
+    unknown: 'is not a capability any runtime passes, so the plugin gets nothing for it',
+  };
+  checkMisspeltKeys(at, KNOWN_KEYS.capabilities, out);
+  return caps;
+}
+
+interface IpamOwner {
+  p: Json;
+  path: string;
+  type: string;
+  caps: Json | undefined;
+}
+
+/** The `ipam` of a plugin that creates the interface (or may: a third-party one). */
+function checkPluginIpam(at: IpamOwner, out: FindingOut): void {
+  const { p, path, type, caps } = at;
+  const before = out.length;
+  const thirdParty = pluginKind(type) === 'unknown' ? { thirdPartyPlugin: type } : {};
+  const ipamType =
+    p.ipam === undefined
+      ? undefined
+      : checkIpam(p.ipam, child(path, 'ipam'), { capabilities: caps, ...thirdParty }, out);
+  if (NEEDS_IPAM.has(type) && ipamType === undefined && out.length === before) {
+    out.push(
+      error(
+        child(path, 'ipam'),
+        `${type} always runs an IPAM plugin, so it fails without one`,
+        'add "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.1.0.0/24"}]]} (or static/dhcp)',
+      ),
+    );
+  }
 }
 
 function checkType(p: Json, path: string, out: FindingOut): string | undefined {
@@ -111,5 +141,20 @@ function checkType(p: Json, path: string, out: FindingOut): string | undefined {
     );
     return undefined;
   }
+  if (kind === 'unknown') checkTypeSpelling(type, tPath, out);
   return type;
+}
+
+/** A type one letter from a known one names a binary that is probably not there. */
+function checkTypeSpelling(type: string, field: string, out: FindingOut): void {
+  if (KNOWN_PLUGIN_TYPES.includes(type)) return;
+  const near = suggestName(type, KNOWN_PLUGIN_TYPES);
+  if (near === undefined) return;
+  out.push(
+    warning(
+      field,
+      `plugin type ${quote(type)} is not one Plexus knows, and close to ${quote(near)}: the runtime runs the binary of exactly this name`,
+      didYouMean(near),
+    ),
+  );
 }

@@ -25,6 +25,7 @@ import {
   type Json,
   type KeyOf,
 } from './field-readers.ts';
+import { checkMisspeltKeys, KNOWN_KEYS } from './known-keys.ts';
 
 type FieldCheck = (p: Json, path: string, out: FindingOut) => void;
 
@@ -86,6 +87,7 @@ function checkVlanTrunk(t: unknown, path: string, out: FindingOut): void {
     out.push(typeError(path, 'an object', t));
     return;
   }
+  checkMisspeltKeys({ obj: t, path, owner: 'a vlanTrunk entry' }, KNOWN_KEYS.vlanTrunk, out);
   const id = optInt({ o: t, key: 'id', base: path }, [1, 4094], out);
   const min = optInt({ o: t, key: 'minID', base: path }, [1, 4094], out);
   const max = optInt({ o: t, key: 'maxID', base: path }, [1, 4094], out);

@@ -11,6 +11,11 @@ export type CniVersion = (typeof SUPPORTED_CNI_VERSIONS)[number];
 /** The newest spec version; libcni ignores `cniVersions` entries above it. */
 export const LATEST_CNI_VERSION: CniVersion = '1.1.0';
 
+/** The version Plexus runs a network whose config names none (libcni would read
+ * 0.1.0, whose results Plexus does not read): the newest every reference plugin
+ * here supports. */
+export const DEFAULT_CNI_VERSION: CniVersion = '1.0.0';
+
 export function isSupportedCniVersion(v: unknown): v is CniVersion {
   return typeof v === 'string' && (SUPPORTED_CNI_VERSIONS as readonly string[]).includes(v);
 }

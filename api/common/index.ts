@@ -17,6 +17,10 @@ export { quote, quoteValue, MAX_QUOTED_LENGTH } from './quote.ts';
 export { parseJsonText, readJsonText, locateJsonSyntaxError } from './json-text.ts';
 // The result of parsing JSON text, and where and why it failed.
 export type { JsonParseResult, JsonSyntaxError } from './json-text.ts';
+// Keys set twice in one JSON object (exactly, or in case only as Go's encoding/json sees them).
+export { findDuplicateKeys, describeJsonValueAt } from './json-duplicates.ts';
+// One repeated key, and the scan's options and result.
+export type { DuplicateKey, DuplicateKeyOptions, DuplicateKeyScan } from './json-duplicates.ts';
 // UTF-8 byte length without Buffer, and the finding for text over a byte limit.
 export { utf8Length, exceedsBytes, sizeFinding } from './size.ts';
 // A byte limit with its label, reason and fix.
@@ -29,11 +33,18 @@ export {
   interfaceNameProblem,
 } from './names.ts';
 // "Did you mean" for misspelt keys and names.
-export { suggestKey, didYouMean, labelLike } from './suggest.ts';
+export { suggestKey, suggestName, didYouMean, labelLike } from './suggest.ts';
 // Numeric limits shared by the schemas and the checks.
 export { MTU_MIN, MTU_MAX, PORT_MIN, PORT_MAX, VNI_MAX } from './limits.ts';
 // The MAC rule for an address an interface will carry.
 export { checkInterfaceMac } from './mac.ts';
+// The IP rules for an interface's own address and for a gateway, with their fixes.
+export {
+  interfaceAddressProblem,
+  interfaceAddressFix,
+  gatewayAddressProblem,
+  gatewayAddressFix,
+} from './interface-address.ts';
 // The bandwidth plugin's rate and burst rules (pod annotations and NAD plugins).
 export { BANDWIDTH_KEYS, checkBandwidthLimits, readBandwidthNumber } from './bandwidth.ts';
 // The bandwidth keys and a set of limits.

@@ -51,6 +51,30 @@ export function suggestKey(
   return best;
 }
 
+/** True when `a` becomes `b` by one insertion, deletion, substitution or swap of
+ * two neighbouring characters (optimal string alignment distance 1). */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return long.slice(i + 1) === short.slice(i); // insertion or deletion
+}
+
+/** The known name `name` was probably meant as: one that differs only in case,
+ * "-" or "_", or else the one name a single edit away; undefined when none or
+ * several are. For names (plugin types) rather than keys: stricter than suggestKey. */
+export function suggestName(name: string, known: readonly string[]): string | undefined {
+  const s = squash(name);
+  for (const k of known) if (squash(k) === s) return k === name ? undefined : k;
+  const near = known.filter((k) => oneEditApart(name.toLowerCase(), k.toLowerCase()));
+  return near.length === 1 ? near[0] : undefined;
+}
+
 /** The fix for a misspelt key: `did you mean "x"?`, or `otherwise` without a hint. */
 export function didYouMean(hint: string | undefined, otherwise?: string): string | undefined {
   return hint === undefined ? otherwise : `did you mean ${quote(hint)}?`;

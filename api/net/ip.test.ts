@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import ipaddr from 'ipaddr.js';
 import {
   cidrContainsCidr,
   cidrContainsIp,
   cidrsOverlap,
   cidrSize,
+  formatIp,
   isCanonical,
   isMulticastMac,
   parseCidr,
@@ -91,18 +91,61 @@ describe('parseMac', () => {
   });
 });
 
-describe('parsers agree with ipaddr.js on generated input', () => {
-  it('IPv4 and IPv6 addresses round-trip to the same value', () => {
+describe("the forms Go's net/netip reads differently from other parsers", () => {
+  it('refuses an embedded IPv4 written in hex, octal or with leading zeros', () => {
+    for (const bad of ['::ffff:0x0a.0.0.1', '::ffff:010.0.0.1', '::01.2.3.4', '::a1.2.3.4'])
+      expect(parseIp(bad), bad).toBeUndefined();
+  });
+  it('reads ::1.2.3.4 as ::102:304, not as the IPv4-mapped ::ffff:1.2.3.4', () => {
+    const compat = parseIp('::1.2.3.4');
+    const mapped = parseIp('::ffff:1.2.3.4');
+    expect(compat?.value).toBe(0x01020304n);
+    expect(mapped?.value).toBe(0xffff01020304n);
+    expect(compat && formatIp(compat.value, 6)).toBe('::102:304');
+    expect(mapped && formatIp(mapped.value, 6)).toBe('::ffff:1.2.3.4');
+  });
+  it('places an embedded IPv4 only in the last 32 bits, and "::" only once, for one group or more', () => {
+    expect(parseIp('1:2:3:4:5:6:1.2.3.4')?.value).toBe(0x00010002000300040005000601020304n);
+    for (const bad of [
+      '1:2:3:4:5:6:7:1.2.3.4',
+      '1:2:3:4:5:1.2.3.4',
+      '1::2::3',
+      '1:2:3:4:5:6:7:8::',
+      '::1:2:3:4:5:6:7:8',
+      '00000::1',
+      '1:2:3:4:5:6:7',
+      ':1::2',
+      '1::2:',
+    ])
+      expect(parseIp(bad), bad).toBeUndefined();
+  });
+  it('writes IPv6 as Go does: the first longest run of zero groups as "::"', () => {
+    const text = (s: string) => {
+      const ip = parseIp(s);
+      return ip && formatIp(ip.value, ip.family);
+    };
+    expect(text('1:0:0:1:0:0:0:1')).toBe('1:0:0:1::1');
+    expect(text('0:0:1:0:0:1:0:0')).toBe('::1:0:0:1:0:0');
+    expect(text('1:0:2:3:4:5:6:7')).toBe('1:0:2:3:4:5:6:7');
+    expect(text('FD00::ABCD')).toBe('fd00::abcd');
+  });
+  it('reads prefix lengths without sign or leading zeros, and keeps a mapped network mapped', () => {
+    for (const bad of ['1.2.3.4/08', '1.2.3.4/+8', '1.2.3.4/00', 'fe80::1%eth0/64'])
+      expect(parseCidr(bad), bad).toBeUndefined();
+    expect(parseCidr('::ffff:1.2.3.9/120')?.canonical).toBe('::ffff:1.2.3.0/120');
+    expect(parseCidr('10.0.0.0/0')?.prefix).toBe(0);
+  });
+});
+
+describe('parsers on generated input', () => {
+  it('read back what formatIp writes, for every IPv4 and IPv6 address', () => {
     fc.assert(
       fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (text) => {
-        const ours = parseIp(text);
-        const theirs = ipaddr.parse(text);
-        const bytes = theirs.toByteArray();
-        let v = 0n;
-        for (const b of bytes) v = (v << 8n) | BigInt(b);
-        // fc.ipV4 may produce octal/hex-free dotted quads only, with leading zeros never.
-        expect(ours?.value).toBe(v);
-        expect(ours?.family).toBe(theirs.kind() === 'ipv4' ? 4 : 6);
+        const ip = parseIp(text);
+        if (ip === undefined) throw new Error(`did not parse ${text}`);
+        const again = parseIp(formatIp(ip.value, ip.family));
+        expect(again?.value).toBe(ip.value);
+        expect(again?.family).toBe(ip.family);
       }),
     );
   });

@@ -1,8 +1,14 @@
-// Strict IP, CIDR and MAC parsing for validators. ipaddr.js does the address
-// parsing; this module adds what validators need on top: strict dotted-quad
-// IPv4 (no `10.1` or hex forms, which the kernel and CNI plugins reject),
-// canonical-network checks and range arithmetic on bigints.
-import ipaddr from 'ipaddr.js';
+// Strict IP, CIDR and MAC parsing for validators. Addresses and prefixes are
+// read exactly as Go's net/netip reads them (ParseAddr, ParsePrefix; the CNI
+// plugins, Multus and the API server are Go), except that zones (`%eth0`) are
+// refused, as net.ParseIP refuses them: four decimal octets without leading
+// zeros (no `10.1`, `0x0a.0.0.1` or `010.0.0.1`), IPv6 groups of at most four
+// hex digits, an embedded IPv4 only as the last 32 bits and parsed by the same
+// strict rules (`::ffff:010.0.0.1` is invalid, `::1.2.3.4` is ::102:304, not
+// ::ffff:1.2.3.4), and prefix lengths without sign or leading zeros.
+// api/net/netip.oracle.test.ts checks this against Go itself. Hand-written
+// rather than a library: ipaddr.js reads several of these forms differently,
+// and this runs on the admission hot path.
 
 export type Family = 4 | 6;
 
@@ -34,43 +40,41 @@ export class Cidr {
     this.broadcast = broadcast;
   }
 
-  /** `network/prefix` in canonical text, e.g. `10.5.0.0/16`. */
+  /** `network/prefix` in canonical text, e.g. `10.5.0.0/16` (Go's Prefix.Masked().String()). */
   get canonical(): string {
     this.#canonical ??= `${formatIp(this.network, this.family)}/${this.prefix}`;
     return this.#canonical;
   }
 }
 
+/** An IP address as netip.ParseAddr reads it, without a zone; undefined when invalid. */
 export function parseIp(text: string): IpAddress | undefined {
+  // The longest valid address without a zone has 45 characters.
   if (typeof text !== 'string' || text.length === 0 || text.length > 64) return undefined;
-  // Route by shape first: ipaddr.js' IPv4 check throws (and costs ~10 µs)
-  // on IPv6 text, and this runs on the admission hot path.
-  if (text.includes(':')) {
-    if (text.includes('%')) return undefined;
-    let parts: number[];
-    try {
-      // One parse; ipaddr.js throws only on invalid text, off the hot path.
-      parts = ipaddr.IPv6.parse(text).parts;
-    } catch {
-      return undefined;
+  // As netip.ParseAddr: the first ".", ":" or "%" decides how the text is read.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      const v4 = parseDottedQuad(text, 0);
+      return v4 === undefined ? undefined : { family: 4, value: BigInt(v4), text };
     }
-    // `::ffff:1.2.3.4` is an IPv6 address for our purposes (CNI treats it so).
-    let value = 0n;
-    for (const p of parts) value = (value << 16n) | BigInt(p);
-    return { family: 6, value, text };
+    if (c === 58 /* : */) {
+      const v6 = parseIpv6(text);
+      return v6 === undefined ? undefined : { family: 6, value: v6, text };
+    }
+    if (c === 37 /* % */) return undefined;
   }
-  const v4 = parseDottedQuad(text);
-  return v4 === undefined ? undefined : { family: 4, value: BigInt(v4), text };
+  return undefined;
 }
 
-/** Strict dotted quad as Go's net.ParseIP reads it (the CNI plugins are Go):
- * four decimal octets 0–255, no leading zeros, no other characters. */
-function parseDottedQuad(text: string): number | undefined {
+/** Four decimal octets 0–255 from `start` to the end of `text`, no leading
+ * zeros, nothing else (netip's parseIPv4Fields). */
+function parseDottedQuad(text: string, start: number): number | undefined {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 46 /* . */) {
       if (digits === 0 || dots === 3) return undefined;
@@ -89,6 +93,65 @@ function parseDottedQuad(text: string): number | undefined {
   }
   if (dots !== 3 || digits === 0) return undefined;
   return value * 256 + octet;
+}
+
+/** An IPv6 address as netip's parseIPv6 reads it; a zone is refused. */
+function parseIpv6(s: string): bigint | undefined {
+  const n = s.length;
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
+  let g = 0; // groups read
+  let ellipsis = -1; // the group where "::" stands
+  let i = 0;
+  if (n >= 2 && s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
+    ellipsis = 0;
+    i = 2;
+    if (i === n) return 0n;
+  }
+  while (g < 8) {
+    const start = i;
+    let acc = 0;
+    for (; i < n; i++) {
+      const h = hexValue(s.charCodeAt(i));
+      if (h < 0) break;
+      if (i - start === 4) return undefined; // at most 4 hex digits per group
+      acc = acc * 16 + h;
+    }
+    if (i === start) return undefined; // a group needs a digit
+    if (i < n && s.charCodeAt(i) === 46 /* . */) {
+      // An embedded IPv4 address: the last 32 bits, read from the group's start.
+      if ((ellipsis < 0 && g !== 6) || g > 6) return undefined;
+      const v4 = parseDottedQuad(s, start);
+      if (v4 === undefined) return undefined;
+      groups[g++] = Math.floor(v4 / 65536);
+      groups[g++] = v4 % 65536;
+      i = n;
+      break;
+    }
+    groups[g++] = acc;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 58 /* : */ || i + 1 === n) return undefined;
+    i++;
+    if (s.charCodeAt(i) === 58) {
+      if (ellipsis >= 0) return undefined; // a second "::"
+      ellipsis = g;
+      i++;
+      if (i === n) break;
+    }
+  }
+  if (i !== n) return undefined;
+  if (g < 8) {
+    if (ellipsis < 0) return undefined; // too short
+    const shift = 8 - g;
+    for (let j = g - 1; j >= ellipsis; j--) groups[j + shift] = groups[j] as number;
+    for (let j = ellipsis; j < ellipsis + shift; j++) groups[j] = 0;
+  } else if (ellipsis >= 0) {
+    return undefined; // "::" must stand for at least one group
+  }
+  const hi = (groups[0] as number) * 65536 + (groups[1] as number);
+  const mid1 = (groups[2] as number) * 65536 + (groups[3] as number);
+  const mid2 = (groups[4] as number) * 65536 + (groups[5] as number);
+  const lo = (groups[6] as number) * 65536 + (groups[7] as number);
+  return (BigInt(hi) << 96n) | (BigInt(mid1) << 64n) | (BigInt(mid2) << 32n) | BigInt(lo);
 }
 
 export function parseCidr(text: string): Cidr | undefined {
@@ -136,11 +199,39 @@ export function isCanonical(cidr: Cidr): boolean {
   return cidr.address.value === cidr.network;
 }
 
+/** An address as Go's netip.Addr.String() writes it: dotted IPv4, RFC 5952
+ * IPv6 (the first longest run of two or more zero groups as "::"), and an
+ * IPv4-mapped address as `::ffff:1.2.3.4`. */
 export function formatIp(value: bigint, family: Family): string {
-  const bytes: number[] = [];
-  const n = family === 4 ? 4 : 16;
-  for (let i = n - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  return ipaddr.fromByteArray(bytes).toString();
+  if (family === 4) return formatV4(Number(value & 0xffffffffn));
+  if (value >> 32n === 0xffffn) return `::ffff:${formatV4(Number(value & 0xffffffffn))}`;
+  const groups: number[] = [];
+  for (let k = 7; k >= 0; k--) groups.push(Number((value >> BigInt(k * 16)) & 0xffffn));
+  let zeroStart = -1;
+  let zeroLength = 1; // a run must be longer than this to be written as "::"
+  for (let k = 0; k < 8; k++) {
+    let j = k;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - k > zeroLength) {
+      zeroStart = k;
+      zeroLength = j - k;
+    }
+  }
+  let out = '';
+  for (let k = 0; k < 8; k++) {
+    if (k === zeroStart) {
+      out += '::';
+      k += zeroLength - 1;
+      continue;
+    }
+    if (k > 0 && k !== zeroStart + zeroLength) out += ':';
+    out += (groups[k] as number).toString(16);
+  }
+  return out;
+}
+
+function formatV4(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 }
 
 export function cidrContainsIp(cidr: Cidr, ip: IpAddress): boolean {

@@ -4,7 +4,13 @@
 import { child, warning } from '../common/findings.ts';
 import { typeError } from '../common/json-value.ts';
 import { quote } from '../common/quote.ts';
-import { parseAddressMaybePrefixed, parseCidr, parseIp } from '../net/ip.ts';
+import {
+  gatewayAddressFix,
+  gatewayAddressProblem,
+  interfaceAddressFix,
+  interfaceAddressProblem,
+} from '../common/interface-address.ts';
+import { parseCidr, parseIp } from '../net/ip.ts';
 import { fieldOf, keyError, type KeyPlace } from './element-place.ts';
 
 /** A list of strings, or undefined after a finding; `what` names the items. */
@@ -58,7 +64,9 @@ export function readIps(value: unknown, at: KeyPlace): string[] | undefined {
   if (list === undefined) return undefined;
   let seen: Set<string> | undefined;
   return stringItems(list, at, (item, j) => {
-    const addr = parseAddressMaybePrefixed(item);
+    const prefixed = item.includes('/');
+    const cidr = prefixed ? parseCidr(item) : undefined;
+    const addr = prefixed ? cidr?.address : parseIp(item);
     if (addr === undefined) {
       keyError(
         at,
@@ -66,6 +74,11 @@ export function readIps(value: unknown, at: KeyPlace): string[] | undefined {
         'write e.g. "10.1.1.5/24" or "fd00::5/64"',
         j,
       );
+      return;
+    }
+    const problem = interfaceAddressProblem(addr, cidr?.prefix);
+    if (problem !== undefined) {
+      keyError(at, `${quote(item)} ${problem}`, interfaceAddressFix(addr), j);
       return;
     }
     if (list.length === 1) return;
@@ -85,6 +98,11 @@ export function readGateways(value: unknown, at: KeyPlace): string[] | undefined
     const ip = parseIp(item);
     if (ip === undefined) {
       gatewayTextError(item, at, j);
+      return;
+    }
+    const problem = gatewayAddressProblem(ip);
+    if (problem !== undefined) {
+      keyError(at, `${quote(item)} ${problem}`, gatewayAddressFix(ip), j);
       return;
     }
     if (families.has(ip.family))
@@ -127,7 +145,8 @@ export function checkGatewaysInSubnets(
 ): void {
   for (let g = 0; g < gateways.length; g++) {
     const gw = parseIp(gateways[g] ?? '');
-    if (gw === undefined) continue;
+    // A gateway no router can have already has its error.
+    if (gw === undefined || gatewayAddressProblem(gw) !== undefined) continue;
     let sameFamily = false;
     let inside = false;
     for (const text of ips) {

@@ -316,6 +316,38 @@ describe('ips', () => {
     ]);
     expect(f[3]?.message).toContain('listed twice');
   });
+  it('refuses the whole address space, /0, unspecified, multicast, loopback and broadcast addresses, with a fix', () => {
+    const bad = [
+      '0.0.0.0/0',
+      '::/0',
+      '10.1.1.5/0',
+      '0.0.0.0',
+      '::',
+      '224.0.0.5',
+      '239.1.1.1/24',
+      'ff02::1',
+      'ff05::2/64',
+      '127.0.0.1/8',
+      '::1',
+      '255.255.255.255',
+    ];
+    const f = errors(one({ name: 'a', ips: bad }));
+    expect(f.map((x) => x.field)).toEqual(bad.map((_, j) => `${F}[0].ips[${j}]`));
+    expect(f[0]?.message).toBe(
+      '"0.0.0.0/0" is the whole IPv4 address space (a default route), not an address',
+    );
+    expect(f[1]?.message).toMatch(/whole IPv6 address space/);
+    expect(f[2]?.message).toMatch(/prefix length 0/);
+    expect(f[5]?.message).toMatch(/multicast/);
+    expect(f[7]?.fix).toBe(
+      'write the interface\'s unicast address with its subnet\'s prefix length, e.g. "fd00::5/64"',
+    );
+    expect(f[0]?.fix).toMatch(/e\.g\. "10\.1\.1\.5\/24"/);
+    // Neighbours of the refused ranges are fine.
+    expect(
+      one({ name: 'a', ips: ['223.255.255.254/8', '240.0.0.1/4', 'fe80::5/64', '0.0.0.1/8'] }),
+    ).toEqual([]);
+  });
   it('warns about an empty list', () => {
     const f = one({ name: 'a', ips: [] });
     expect(errors(f)).toEqual([]);
@@ -366,6 +398,28 @@ describe('default-route', () => {
     const f = errors(one({ name: 'a', 'default-route': ['10.1.1.1/24'] }));
     expect(f.map((x) => [x.field, x.fix])).toEqual([
       [`${F}[0].default-route[0]`, 'write "10.1.1.1"'],
+    ]);
+  });
+  it('refuses an unspecified, multicast or loopback gateway, with a fix', () => {
+    const all = one({ name: 'a', ips: ['fd00::5/64'], 'default-route': ['::', '0.0.0.0'] });
+    // One finding each: no "outside the requested subnets" warning on top.
+    expect(all).toHaveLength(2);
+    const f = errors(all);
+    expect(f.map((x) => [x.field, x.message, x.fix])).toEqual([
+      [
+        `${F}[0].default-route[0]`,
+        '"::" is the unspecified address: a default route needs the address of a router',
+        'write the address of the router on this network, e.g. "fd00::1"',
+      ],
+      [
+        `${F}[0].default-route[1]`,
+        '"0.0.0.0" is the unspecified address: a default route needs the address of a router',
+        'write the address of the router on this network, e.g. "10.1.1.1"',
+      ],
+    ]);
+    expect(fieldsOf(errors(one({ name: 'a', 'default-route': ['224.0.0.1', '::1'] })))).toEqual([
+      `${F}[0].default-route[0]`,
+      `${F}[0].default-route[1]`,
     ]);
   });
   it('rejects a second gateway of one family in an element', () => {

@@ -12,8 +12,6 @@ import { formatIp, isCanonical, parseCidr, parseIp, type Cidr, type IpAddress } 
 import type { LabelSelector } from '../resources/common.ts';
 import {
   DEFAULT_VXLAN_PORT,
-  ETCD_PREFIX_MAX_LENGTH,
-  ETCD_PREFIX_PATTERN,
   FLANNEL_DEFAULT_VNI,
   MAX_ATTACHMENT_NAMESPACES,
   MAX_SUBNET_LEN,
@@ -30,13 +28,13 @@ import {
   type EffectiveOverlayConfig,
   type ResolvedOverlaySpec,
 } from './resolved.ts';
+import { readEtcdPrefix } from './etcd-prefix.ts';
 import { checkLabelSelector } from './selector.ts';
 import { planSubnets, type SubnetPlan } from './subnets.ts';
 
 export const SPEC_KEYS: readonly string[] = Object.keys(OverlayNetworkSpecSchema.properties);
 const BACKEND_KEYS: readonly string[] = Object.keys(OverlayBackendSchema.properties);
 const ATTACHMENT_KEYS: readonly string[] = Object.keys(OverlayAttachmentSchema.properties);
-const ETCD_PREFIX = new RegExp(ETCD_PREFIX_PATTERN);
 
 /** Reports the keys of `obj` that are not in `known`, with a suggestion. */
 export function checkUnknownKeys(
@@ -280,38 +278,6 @@ function readVni(vni: unknown, field: string, out: Finding[]): number | undefine
     ),
   );
   return undefined;
-}
-
-function readEtcdPrefix(prefix: unknown, field: string, out: Finding[]): string | undefined {
-  if (typeof prefix !== 'string') {
-    out.push(typeError(field, 'a string', prefix, 'e.g. /k8s/network2'));
-    return undefined;
-  }
-  const problem = etcdPrefixProblem(prefix, field);
-  if (problem === undefined) return prefix;
-  out.push(problem);
-  return undefined;
-}
-
-function etcdPrefixProblem(prefix: string, field: string): Finding | undefined {
-  if (prefix.length > ETCD_PREFIX_MAX_LENGTH)
-    return error(
-      field,
-      `must be at most ${ETCD_PREFIX_MAX_LENGTH} characters (has ${prefix.length})`,
-    );
-  if (ETCD_PREFIX.test(prefix)) return undefined;
-  const cleaned = `/${prefix
-    .split('/')
-    .filter((s) => s !== '')
-    .join('/')}`.replace(/[^A-Za-z0-9._/-]/g, '-');
-  const fix = ETCD_PREFIX.test(cleaned) ? `use ${cleaned}` : 'e.g. /k8s/network2';
-  const q = quote(prefix);
-  if (!prefix.startsWith('/')) return error(field, `${q} must be absolute (start with "/")`, fix);
-  if (prefix.endsWith('/'))
-    return error(field, `${q} must not end with "/": flannel appends /config and /subnets/`, fix);
-  if (prefix.includes('//'))
-    return error(field, `${q} must not contain an empty segment ("//")`, fix);
-  return error(field, `${q} may only contain letters, digits, ".", "_", "-" and "/"`, fix);
 }
 
 function readSelector(sel: unknown, field: string, out: Finding[]): LabelSelector | undefined {

@@ -61,7 +61,11 @@ const validArb: fc.Arbitrary<OverlayNetwork> = fc
     ipMasq: fc.option(fc.boolean(), { nil: undefined }),
     etcdPrefix: fc.option(
       fc
-        .array(fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/), { minLength: 1, maxLength: 4 })
+        // Segments of more than dots: path.Join would clean "." and ".." away.
+        .array(fc.stringMatching(/^\.{0,2}[A-Za-z0-9_-][A-Za-z0-9._-]{0,5}$/), {
+          minLength: 1,
+          maxLength: 4,
+        })
         .map((s) => `/${s.join('/')}`),
       { nil: undefined },
     ),

@@ -5,6 +5,7 @@
 // update rules, the flannel config and the operator only read it.
 import type { LabelSelector } from '../resources/common.ts';
 import { DEFAULT_ETCD_PREFIX_ROOT, type OverlayNetworkSpec } from '../resources/overlay-network.ts';
+import { cleanKeyPath } from './etcd-prefix.ts';
 import type { SubnetPlan } from './subnets.ts';
 
 /** VXLAN over IPv4 adds 50 bytes (outer Ethernet 14 + IP 20 + UDP 8 + VXLAN 8);
@@ -55,17 +56,21 @@ export interface ResolvedOverlay extends ResolvedOverlaySpec {
   name?: string;
   /** How messages about other objects name this one. */
   label: string;
-  /** spec.etcdPrefix, or the default for the name; undefined while the name is unknown. */
+  /** spec.etcdPrefix, or the default for the name, as the key path flannel uses
+   * (effectiveEtcdPrefix); undefined while the name is unknown. */
   etcdPrefix?: string;
 }
 
 /** The etcd prefix of a network: spec.etcdPrefix, or `/plexus.dev/networks/<name>`
- * (a schema default cannot read the name). The one place this default is computed. */
+ * (a schema default cannot read the name). The one place this default is computed.
+ * The result is the key path flannel uses (path.Clean of it, as path.Join makes
+ * it), so the checks between networks compare what flannel would touch; a
+ * prefix that passes the spec rule is already clean. */
 export function effectiveEtcdPrefix(
   name: string | undefined,
   explicit: string | undefined,
 ): string | undefined {
-  if (explicit !== undefined) return explicit;
+  if (explicit !== undefined) return cleanKeyPath(explicit);
   return name === undefined ? undefined : `${DEFAULT_ETCD_PREFIX_ROOT}/${name}`;
 }
 

@@ -78,6 +78,10 @@ describe('OverlayNetworkSchema', () => {
       ['etcdPrefix relative', withSpec({ etcdPrefix: 'k8s/network2' })],
       ['etcdPrefix trailing slash', withSpec({ etcdPrefix: '/k8s/network2/' })],
       ['etcdPrefix too long', withSpec({ etcdPrefix: `/${'a'.repeat(256)}` })],
+      ['etcdPrefix ".." segment', withSpec({ etcdPrefix: '/plexus.dev/networks/x/../a' })],
+      ['etcdPrefix "." segment', withSpec({ etcdPrefix: '/k8s/./network2' })],
+      ['etcdPrefix "//"', withSpec({ etcdPrefix: '/k8s//network2' })],
+      ['etcdPrefix only dots', withSpec({ etcdPrefix: '/k8s/...' })],
       ['namespace not a label', withSpec({ attachment: { namespaces: ['Default'] } })],
       ['ipMasq string', withSpec({ ipMasq: 'yes' })],
       [

@@ -42,8 +42,12 @@ export const MAX_SUBNET_LEN = 30;
 /** flannel's default VNI, used by a flannel cluster network unless configured. */
 export const FLANNEL_DEFAULT_VNI = 1;
 
-/** Absolute, no trailing or doubled `/`, characters that need no quoting in etcdctl. */
-export const ETCD_PREFIX_PATTERN = '^(/[A-Za-z0-9._-]+)+$';
+/** Absolute, no trailing or doubled `/`, characters that need no quoting in
+ * etcdctl, and every segment holding more than dots: flannel builds its keys
+ * with Go's path.Join, which drops `.` segments and resolves `..` ones, so
+ * `/plexus.dev/networks/x/../a` would be network a's prefix. A prefix this
+ * pattern accepts is its own path.Clean. (RE2-safe: the API server runs it.) */
+export const ETCD_PREFIX_PATTERN = '^(/\\.*[A-Za-z0-9_-][A-Za-z0-9._-]*)+$';
 export const ETCD_PREFIX_MAX_LENGTH = 256;
 export const MAX_ATTACHMENT_NAMESPACES = 256;
 
@@ -259,7 +263,8 @@ export const OverlayNetworkSpecSchema = Type.Object(
         description:
           "etcd key prefix that holds this network's flannel config (<prefix>/config) and leases " +
           '(<prefix>/subnets/). Default /plexus.dev/networks/<name>. Set it to share a network with an upstream ' +
-          'flanneld (e.g. /k8s/network2). Absolute, without a trailing slash. Immutable.',
+          'flanneld (e.g. /k8s/network2). Absolute, without a trailing slash, and without "." or ".." ' +
+          'segments (flannel would clean them away). Immutable.',
         maxLength: ETCD_PREFIX_MAX_LENGTH,
         pattern: ETCD_PREFIX_PATTERN,
       }),

@@ -1,0 +1,3 @@
+module plexus.dev/netip-oracle
+
+go 1.26
