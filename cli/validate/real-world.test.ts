@@ -154,8 +154,8 @@ describe.skipIf(oracleMissing !== undefined)(
   `kubectl reads the real-world corpus as plexus validate does${oracleMissing === undefined ? '' : ` (skipped: needs ${oracleMissing})`}`,
   () => {
     let bin = '';
-    beforeAll(() => {
-      bin = yamlOracle();
+    beforeAll(async () => {
+      bin = await yamlOracle();
     }, 600_000);
 
     it('every file, without an error, to the same documents', () => {
