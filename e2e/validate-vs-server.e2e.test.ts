@@ -20,6 +20,18 @@ const badOverlays: [string, Record<string, unknown>][] = [
   ],
   ['network smaller than /28', { network: '173.20.0.0/29', backend: { type: 'vxlan', vni: 13 } }],
   ['unknown backend', { network: '173.21.0.0/16', backend: { type: 'udp', vni: 14 } }],
+  [
+    'a ".." segment in etcdPrefix',
+    {
+      network: '173.22.0.0/16',
+      etcdPrefix: '/plexus.dev/networks/x/../a',
+      backend: { type: 'vxlan', vni: 15 },
+    },
+  ],
+  [
+    'an empty segment in etcdPrefix',
+    { network: '173.23.0.0/16', etcdPrefix: '/k8s//network2', backend: { type: 'vxlan', vni: 16 } },
+  ],
 ];
 
 describe.skipIf(skipReason() !== null)('plexus validate agrees with the API server', () => {
