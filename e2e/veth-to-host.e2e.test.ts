@@ -376,6 +376,49 @@ describe.skipIf(skipReason() !== null)('veth-to-host (chained after macvlan)', (
     });
   });
 
+  it('routes both families of a dual-stack pod: an IPv6 Service through ip6tables', async () => {
+    // The fabric carries IPv6 too; a node forwards both families, as kube-proxy needs.
+    await ipBatch(node.ns, ['addr add fd00:64::11/64 dev eth0 nodad']);
+    await ipBatch(remote.ns, ['addr add fd00:64::12/64 dev eth0 nodad']);
+    await nsExec(node.ns, 'sysctl', ['-q', '-w', 'net.ipv6.conf.all.forwarding=1']);
+    await serve(remote.ns, 'remote6', 'fd00:64::12');
+    await nsExec(node.ns, 'ip6tables-restore', ['--noflush'], {
+      input: [
+        '*nat',
+        ':TEST-SERVICES - [0:0]',
+        '-A PREROUTING -j TEST-SERVICES',
+        '-A TEST-SERVICES -d fd00:96::11/128 -p tcp --dport 80 -j DNAT --to-destination [fd00:64::12]:8080',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    });
+    const pod = await createPod(run, node, { name: 'dual-stack' });
+    const before = { node: await snapshot(node.ns), pod: await snapshot(pod.ns) };
+    const v6 = { subnet: 'fd00:64::/64', rangeStart: 'fd00:64::100', rangeEnd: 'fd00:64::150' };
+    const list = chain({ serviceCidr: 'fd00:96::/112' });
+    const mv = list.plugins[0] as { ipam: { ranges: unknown[] } };
+    mv.ipam.ranges.push([v6]);
+    const result = (await addNetworkList(list, rt(pod), ctx())) as { ips: { address: string }[] };
+    const pod6 = result.ips.map((i) => i.address.split('/')[0]).find((a) => a?.includes(':'));
+    expect(pod6).toMatch(/^fd00:64::1[0-4]/);
+    expect(await ipJson(pod.ns, ['-6', 'route', 'show', 'dev', 'v2h-net1'])).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ dst: 'fd00:64::11', prefsrc: pod6 }),
+        expect.objectContaining({ dst: 'fd00:96::/112', gateway: 'fd00:64::11' }),
+      ]),
+    );
+    // IPv4 still carries the cluster CIDR.
+    expect(await ping(pod.ns, node.podGateway)).toBe(true);
+    expect(await curl(pod.ns, 'http://[fd00:96::11]/')).toBe('remote6 saw fd00:64::11');
+    expect(await ping(node.ns, pod6 ?? '')).toBe(true);
+    await checkNetworkList(list, rt(pod), ctx());
+    await delNetworkList(list, rt(pod), ctx());
+    expect(await snapshot(node.ns)).toEqual(before.node);
+    expect(await snapshot(pod.ns)).toEqual(before.pod);
+    const ip6 = await nsExec(node.ns, 'ip6tables-save', ['-t', 'nat']);
+    expect(ip6.stdout).not.toMatch(/PLX-V2H-/);
+  });
+
   it('refuses bad input with the field and the fix, and changes nothing', async () => {
     const pod = await createPod(run, node, { name: 'refused' });
     const list = chain();
