@@ -376,6 +376,27 @@ describe.skipIf(skipReason() !== null)('veth-to-host (chained after macvlan)', (
     });
   });
 
+  it('needs no sysctl: works with strict rp_filter and arp_ignore=1 on the node and in the pod', async () => {
+    const strict = ['net.ipv4.conf.all.rp_filter=1', 'net.ipv4.conf.all.arp_ignore=1'];
+    const loose = ['net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.all.arp_ignore=0'];
+    const pod = await createPod(run, node, { name: 'strict' });
+    await nsExec(node.ns, 'sysctl', ['-q', '-w', ...strict]);
+    await nsExec(pod.ns, 'sysctl', ['-q', '-w', ...strict]);
+    try {
+      const result = await addNetworkList(chain(), rt(pod), ctx());
+      const podIp = resultIPv4(result) ?? '';
+      expect(await curl(pod.ns, `http://${SVC.node}/`)).toBe(`node saw ${podIp}`);
+      expect(await curl(pod.ns, `http://${SVC.remote}/`)).toBe(`remote saw ${node.ip}`);
+      expect(await curl(pod.ns, `http://${SVC.clusterPod}/`)).toBe(
+        `cluster-pod saw ${node.podGateway}`,
+      );
+      expect(await ping(node.ns, podIp)).toBe(true);
+      await delNetworkList(chain(), rt(pod), ctx());
+    } finally {
+      await nsExec(node.ns, 'sysctl', ['-q', '-w', ...loose]);
+    }
+  });
+
   it('routes both families of a dual-stack pod: an IPv6 Service through ip6tables', async () => {
     // The fabric carries IPv6 too; a node forwards both families, as kube-proxy needs.
     await ipBatch(node.ns, ['addr add fd00:64::11/64 dev eth0 nodad']);
