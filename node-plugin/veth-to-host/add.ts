@@ -7,7 +7,7 @@ import { inNetns, mustRun } from './exec.ts';
 import { readNodeFacts, readPodFacts, type NodeSnapshot } from './facts.ts';
 import { installMasq } from './masq.ts';
 import { attachmentNames } from './names.ts';
-import { planAttachment, underConfig, type Plan } from './plan.ts';
+import { planAttachment, underConfig, type Plan, type PodFacts } from './plan.ts';
 import { readPrevResult, resultWithVeth, type PrevResult } from './prev-result.ts';
 import { hostAddBatch, podAddBatch } from './render.ts';
 import { removeState, writeState, type AttachmentState } from './state.ts';
@@ -19,10 +19,9 @@ import {
   requireNetns,
   type VethToHostContext,
 } from './context.ts';
-import type { PodFacts } from './plan.ts';
 
 /** This process's network namespace as the pod's `ip` sees it: where the host end goes. */
-export function ownNetnsPath(): string {
+function ownNetnsPath(): string {
   return `/proc/${process.pid}/ns/net`;
 }
 
