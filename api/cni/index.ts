@@ -45,3 +45,7 @@ export {
 } from './meta-plugin.ts';
 // The cluster-wide options, and the whole config the node's conflist carries.
 export type { PlexusMetaConfig, PlexusMetaOptions } from './meta-plugin.ts';
+// veth-to-host's stdin config read into typed fields (the node agent's plugin).
+export { readVethToHostConf } from './plexus-plugins.ts';
+// Its fields, typed.
+export type { VethToHostConf } from './plexus-plugins.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorFields, HOST_LOCAL, list, single, warningFields } from '../testing/nad-config.ts';
+import { readVethToHostConf } from './index.ts';
 
 const MACVLAN = { type: 'macvlan', master: 'eth1', ipam: HOST_LOCAL };
 
@@ -155,5 +156,66 @@ describe('plexus (the meta plugin)', () => {
     expect(errorFields(list([MACVLAN, { type: 'plexus' }]))).toEqual([
       'spec.config.plugins[1].type',
     ]);
+  });
+});
+
+describe('readVethToHostConf', () => {
+  it('reads the fields into typed values, with the defaults', () => {
+    const r = readVethToHostConf({
+      cniVersion: '1.0.0',
+      name: 'under',
+      type: 'veth-to-host',
+      hostInterface: 'eth0',
+      hostIP: '192.168.64.11',
+      serviceCidr: '10.96.0.0/12',
+      clusterCidr: '10.244.0.0/16',
+      ipMasq: true,
+      mtu: 1400,
+    });
+    expect(r.findings).toEqual([]);
+    const v = r.value;
+    expect(v?.hostInterface).toBe('eth0');
+    expect(v?.containerInterface).toBeUndefined();
+    expect(v?.hostIP?.text).toBe('192.168.64.11');
+    expect(v?.serviceCidr?.canonical).toBe('10.96.0.0/12');
+    expect(v?.clusterCidr?.canonical).toBe('10.244.0.0/16');
+    expect(v?.routeToHost).toBe(false);
+    expect(v?.ipMasq).toBe(true);
+    expect(v?.mtu).toBe(1400);
+  });
+  it('gives no value when a field is wrong, and names it with the prefix', () => {
+    const r = readVethToHostConf({ type: 'veth-to-host', ipMasq: 'true', mtu: 10 }, 'conf');
+    expect(r.value).toBeUndefined();
+    expect(errorFields(r.findings)).toEqual(['conf.ipMasq', 'conf.mtu']);
+    expect(r.findings[0]?.fix).toBe('write true without quotes');
+  });
+  it('keeps warnings with the value', () => {
+    const r = readVethToHostConf({
+      type: 'veth-to-host',
+      serviceCidr: '10.0.0.0/8',
+      clusterCidr: '10.244.0.0/16',
+    });
+    expect(warningFields(r.findings)).toEqual(['config.clusterCidr']);
+    expect(r.value?.serviceCidr?.canonical).toBe('10.0.0.0/8');
+  });
+  it('refuses another type and a config that is not an object', () => {
+    expect(errorFields(readVethToHostConf({ type: 'macvlan' }).findings)).toEqual(['config.type']);
+    expect(readVethToHostConf([1]).findings[0]?.message).toBe('must be an object (got a list)');
+  });
+  it.each([
+    ['0.0.0.0', 'the unspecified address'],
+    ['127.0.0.2', 'a loopback address'],
+    ['239.1.1.1', 'a multicast address'],
+    ['::', 'the unspecified address'],
+    ['::1', 'the loopback address'],
+    ['ff02::1', 'a multicast address'],
+    ['fe80::1', 'a link-local address'],
+  ])('refuses hostIP %s: %s', (ip, why) => {
+    const r = readVethToHostConf({ type: 'veth-to-host', hostIP: ip });
+    expect(errorFields(r.findings)).toEqual(['config.hostIP']);
+    expect(r.findings[0]?.message).toContain(why);
+  });
+  it.each(['10.0.0.1', '169.254.1.1', 'fd00::1', '2001:db8::1'])('accepts hostIP %s', (ip) => {
+    expect(readVethToHostConf({ type: 'veth-to-host', hostIP: ip }).findings).toEqual([]);
   });
 });

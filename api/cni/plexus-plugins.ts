@@ -1,4 +1,5 @@
-// Field checks for the plugin types the Plexus node agent implements.
+// Field checks for the plugin types the Plexus node agent implements, and the
+// typed reader of veth-to-host's config the agent's plugin works from.
 //
 // plexus-overlay — attaches the pod to an OverlayNetwork (the operator writes
 //   these NADs: {"type": "plexus-overlay", "network": "blue"}).
@@ -24,9 +25,10 @@
 //   No `ipam`: the pod keeps the underlay address the previous plugin gave it.
 import type { FindingOut } from '../common/finding-sink.ts';
 import { quote } from '../common/quote.ts';
-import { child, error, warning } from '../common/findings.ts';
+import { checked, child, error, warning, type Checked, type Finding } from '../common/findings.ts';
+import { isPlainObject, typeError } from '../common/json-value.ts';
 import { dns1123SubdomainProblem } from '../common/names.ts';
-import { cidrsOverlap } from '../net/ip.ts';
+import { cidrsOverlap, type Cidr, type IpAddress } from '../net/ip.ts';
 import {
   optBool,
   optIfName,
@@ -80,15 +82,34 @@ export function checkPlexusOverlay(
   }
 }
 
-export function checkVethToHost(p: Json, path: string, out: FindingOut): void {
-  optIfName(p, 'hostInterface', path, out);
-  optIfName(p, 'containerInterface', path, out);
-  optIp(p, 'hostIP', path, out);
-  const service = optNetworkCidr(p, 'serviceCidr', path, out);
-  const cluster = optNetworkCidr(p, 'clusterCidr', path, out);
-  optBool(p, 'routeToHost', path, out);
-  optBool(p, 'ipMasq', path, out);
-  optMtu(p, path, out);
+/** veth-to-host's fields, read once: what the node agent's plugin works from. */
+export interface VethToHostConf {
+  /** The node interface whose first address is the host IP (absent: the default route's). */
+  hostInterface?: string;
+  /** The veth end inside the pod (absent: derived from CNI_IFNAME). */
+  containerInterface?: string;
+  hostIP?: IpAddress;
+  serviceCidr?: Cidr;
+  clusterCidr?: Cidr;
+  routeToHost: boolean;
+  ipMasq: boolean;
+  /** Absent: the MTU of the previous plugin's interface. */
+  mtu?: number;
+}
+
+/** Checks veth-to-host's fields and returns what it read; findings decide whether it is usable. */
+export function checkVethToHost(p: Json, path: string, out: FindingOut): VethToHostConf {
+  const conf: VethToHostConf = {
+    hostInterface: optIfName(p, 'hostInterface', path, out),
+    containerInterface: optIfName(p, 'containerInterface', path, out),
+    hostIP: optIp(p, 'hostIP', path, out),
+    serviceCidr: optNetworkCidr(p, 'serviceCidr', path, out),
+    clusterCidr: optNetworkCidr(p, 'clusterCidr', path, out),
+    routeToHost: optBool(p, 'routeToHost', path, out) ?? false,
+    ipMasq: optBool(p, 'ipMasq', path, out) ?? false,
+    mtu: optMtu(p, path, out),
+  };
+  const { serviceCidr: service, clusterCidr: cluster, hostIP } = conf;
   if (service !== undefined && cluster !== undefined && cidrsOverlap(service, cluster)) {
     out.push(
       warning(
@@ -97,6 +118,17 @@ export function checkVethToHost(p: Json, path: string, out: FindingOut): void {
         "use the cluster's --cluster-cidr and --service-cluster-ip-range values",
       ),
     );
+  }
+  if (hostIP !== undefined) {
+    const problem = nextHopProblem(hostIP);
+    if (problem !== undefined)
+      out.push(
+        error(
+          child(path, 'hostIP'),
+          `${quote(hostIP.text)} is ${problem}: pods cannot route through it`,
+          "use the node's address on its uplink, or remove hostIP to take hostInterface's first address",
+        ),
+      );
   }
   if (p.ipam !== undefined) {
     out.push(
@@ -107,4 +139,33 @@ export function checkVethToHost(p: Json, path: string, out: FindingOut): void {
       ),
     );
   }
+  return conf;
+}
+
+/** Why an address cannot be the pods' next hop to the node, or undefined. */
+function nextHopProblem(ip: IpAddress): string | undefined {
+  const v = ip.value;
+  if (ip.family === 4) {
+    if (v === 0n) return 'the unspecified address';
+    if (v >> 24n === 127n) return 'a loopback address';
+    if (v >> 28n === 14n) return 'a multicast address';
+    return undefined;
+  }
+  if (v === 0n) return 'the unspecified address';
+  if (v === 1n) return 'the loopback address';
+  if (v >> 120n === 0xffn) return 'a multicast address';
+  if (v >> 118n === 0x3fan) return 'a link-local address (it names no interface)';
+  return undefined;
+}
+
+/** Reads a veth-to-host plugin config (the stdin config of one call: plugin keys plus
+ * cniVersion and name) into its typed fields; `field` prefixes the findings. */
+export function readVethToHostConf(conf: unknown, field = 'config'): Checked<VethToHostConf> {
+  if (!isPlainObject(conf)) return { findings: [typeError(field, 'an object', conf)] };
+  const findings: Finding[] = [];
+  if (conf.type !== 'veth-to-host')
+    findings.push(
+      error(child(field, 'type'), 'must be "veth-to-host"', 'write "type": "veth-to-host"'),
+    );
+  return checked(findings, checkVethToHost(conf, field, findings));
 }
