@@ -1,6 +1,7 @@
 // Turns a handler's verdict into the AdmissionReview the API server reads: allowed with
-// warnings, denied with one message naming each field and its fix (and the same findings as
-// Status causes for machines), or errored. Findings are formatted here, once.
+// warnings, denied with one message naming each field and its fix, or errored. Findings are
+// formatted here, once. A denial carries no Status causes: kubectl would print the causes in
+// place of the message and drop the name of the webhook that denied.
 import type { Finding } from '../api/common/index.ts';
 import { ADMISSION_API_VERSION } from './admission-review.ts';
 
@@ -65,7 +66,6 @@ export interface AdmissionResponse {
     code: number;
     reason: string;
     message: string;
-    details?: { causes: { field: string; message: string; reason: string }[] };
   };
   warnings?: string[];
 }
@@ -87,13 +87,6 @@ export function responseFor(
       code: 422,
       reason: 'Invalid',
       message: denialMessage(errors),
-      details: {
-        causes: errors.slice(0, MAX_LISTED_ERRORS).map((f) => ({
-          field: escapeLine(f.field),
-          message: escapeLine(f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}`),
-          reason: 'FieldValueInvalid',
-        })),
-      },
     };
   if (warnings.length > 0) response.warnings = warnings;
   return { response, errors };

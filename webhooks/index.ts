@@ -23,3 +23,6 @@ export { createCa, issueServingCert } from './certs/issue.ts';
 export type { CertAndKey } from './certs/issue.ts';
 // The CEL matchConditions and the relevant-annotation rule they mirror.
 export { POD_MATCH_CEL, WORKLOAD_MATCH_CEL, isRelevantKey } from './relevant-annotations.ts';
+// The NAD cache with one GET on a miss (the pod checks' source), and the OverlayNetwork cache.
+export { NadDirectory, LookupError, MAX_MISSES_PER_REVIEW } from './nad-lookup.ts';
+export { OverlayDirectory } from './overlay-directory.ts';

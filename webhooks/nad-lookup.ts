@@ -23,19 +23,21 @@ export interface NadLookupOptions {
   logger?: Logger;
   /** Deadline of one GET on a miss; default 2 s (the API server waits at most timeoutSeconds). */
   getTimeoutMs?: number;
+  /** Called for each GET made on a cache miss, with what it found. */
+  onMiss?: (found: boolean | 'error') => void;
 }
 
 export class NadDirectory {
   readonly informer: Informer<NetworkAttachmentDefinition>;
-  /** GETs made on cache misses (for tests and metrics). */
-  misses = 0;
   private readonly client: KubeClient;
   private readonly getTimeoutMs: number;
   private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly onMiss: (found: boolean | 'error') => void;
 
   constructor(opts: NadLookupOptions) {
     this.client = opts.client;
     this.getTimeoutMs = opts.getTimeoutMs ?? 2000;
+    this.onMiss = opts.onMiss ?? (() => {});
     this.informer = new Informer({
       client: opts.client,
       type: NETWORK_ATTACHMENT_DEFINITIONS,
@@ -78,7 +80,6 @@ export class NadDirectory {
     const key = `${namespace}/${name}`;
     let p = this.pending.get(key);
     if (p !== undefined) return p;
-    this.misses++;
     p = this.get(namespace, name, key).finally(() => this.pending.delete(key));
     this.pending.set(key, p);
     return p;
@@ -88,9 +89,14 @@ export class NadDirectory {
     try {
       const signal = AbortSignal.timeout(this.getTimeoutMs);
       await this.client.get(NETWORK_ATTACHMENT_DEFINITIONS, { namespace, name }, signal);
+      this.onMiss(true);
       return true;
     } catch (e) {
-      if (isNotFound(e)) return false;
+      if (isNotFound(e)) {
+        this.onMiss(false);
+        return false;
+      }
+      this.onMiss('error');
       throw new LookupError(key, e);
     }
   }

@@ -9,6 +9,7 @@ import type { KubeClient } from '../lib/kube/index.ts';
 import type { Logger } from '../lib/log/index.ts';
 import { createRegistry, webhookMetrics } from '../lib/metrics/index.ts';
 import type { Registry } from '../lib/metrics/index.ts';
+import { Counter } from 'prom-client';
 import { createAdmissionHandler } from './admission-handler.ts';
 import { nadRoute } from './handlers/nad-handler.ts';
 import { overlayRoute } from './handlers/overlay-handler.ts';
@@ -57,7 +58,18 @@ export interface WebhookServer {
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
   const log = opts.logger;
   const registry = opts.registry ?? createRegistry({ labels: { component: 'webhooks' } });
-  const nads = new NadDirectory({ client: opts.client, logger: log }).start();
+  const misses = new Counter({
+    name: 'plexus_webhook_nad_cache_misses_total',
+    help: 'NetworkAttachmentDefinitions looked up with a GET because the cache did not have them, by result (found, missing, error).',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const nads = new NadDirectory({
+    client: opts.client,
+    logger: log,
+    onMiss: (found) =>
+      misses.inc({ result: found === 'error' ? 'error' : found ? 'found' : 'missing' }),
+  }).start();
   const overlays = new OverlayDirectory({ client: opts.client, logger: log }).start();
   const stopCaches = async (): Promise<void> => {
     await Promise.all([nads.stop(), overlays.stop()]);

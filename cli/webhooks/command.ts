@@ -57,7 +57,9 @@ function namespacedName(value: string): string {
   return value;
 }
 
-function boolText(value: string): boolean {
+function boolText(value: string | boolean): boolean {
+  // The flag alone (`--namespace-isolation`) comes here as its preset, true.
+  if (typeof value === 'boolean') return value;
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0' || value === '') return false;
   throw new InvalidArgumentError(`${JSON.stringify(value.slice(0, 20))} is not true or false`);
