@@ -3,6 +3,7 @@
 // whose clientConfig.url points at it, so the real kube-apiserver calls it over TLS. Ready once
 // the webhook's caches have synced and the API server has been seen to call it.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -40,6 +41,25 @@ export interface DevWebhooksOptions {
   kubeconfig?: string;
   /** Node binary; default the repo's pinned Node 24. */
   node?: string;
+  /** Node flags before the script; default WEBHOOK_NODE_FLAGS (the Deployment's). */
+  nodeFlags?: readonly string[];
+}
+
+/** The Node flags the Deployment runs the webhook with: a young generation of 4 MiB semi-spaces
+ * (Node's default grows to 32 MiB each, 100 MB of RSS under load for no gain in an admission
+ * server whose objects die young and small) and an old space capped well below the limit. */
+export const WEBHOOK_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=4',
+  '--max-old-space-size=128',
+];
+
+/** Where Node keeps transpiled TypeScript and code caches between runs: with it warm, type
+ * stripping's compiler (20 MB of RSS) is never loaded. */
+export function nodeCompileCacheDir(): string {
+  return (
+    process.env.NODE_COMPILE_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'plexus', 'node-compile-cache')
+  );
 }
 
 export interface DevWebhooks {
@@ -110,6 +130,7 @@ export async function startDevWebhooks(opts: DevWebhooksOptions): Promise<DevWeb
     name: `plexus webhooks (${name})`,
     cmd: opts.node ?? PINNED_NODE,
     args: [
+      ...(opts.nodeFlags ?? WEBHOOK_NODE_FLAGS),
       PLEXUS_CLI,
       'webhooks',
       `--kubeconfig=${opts.kubeconfig ?? cp.kubeconfig}`,
@@ -124,6 +145,7 @@ export async function startDevWebhooks(opts: DevWebhooksOptions): Promise<DevWeb
       ...(opts.args ?? []),
     ],
     logFile: join(dir, 'webhooks.log'),
+    env: { ...process.env, NODE_COMPILE_CACHE: nodeCompileCacheDir() },
     ready: async (abort) => {
       await waitFor(
         'plexus webhooks /readyz',
