@@ -2,7 +2,7 @@
 // CA bundle: read, compare, and replace only when different, against the resourceVersion read
 // (a conflict means someone else wrote: read again). Replicas that hold the same bundle
 // therefore write at most once between them.
-import { isConflict } from '../../lib/kube/index.ts';
+import { isConflict, isNotFound } from '../../lib/kube/index.ts';
 import type { KubeClient, KubeObject, ResourceType } from '../../lib/kube/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 
@@ -32,7 +32,8 @@ export const VALIDATING_WEBHOOK_CONFIGURATIONS: ResourceType<ValidatingWebhookCo
 
 const MAX_ATTEMPTS = 5;
 
-/** Returns true when it wrote the configuration. */
+/** Returns true when it wrote the configuration. A configuration that does not exist yet (the
+ * manifests applied in another order) is not an error: the next periodic check fills it. */
 export async function syncCaBundle(
   client: KubeClient,
   name: string,
@@ -41,7 +42,17 @@ export async function syncCaBundle(
 ): Promise<boolean> {
   const want = Buffer.from(caBundlePem, 'utf8').toString('base64');
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const config = await client.get(VALIDATING_WEBHOOK_CONFIGURATIONS, { name });
+    let config: ValidatingWebhookConfiguration;
+    try {
+      config = await client.get(VALIDATING_WEBHOOK_CONFIGURATIONS, { name });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      logger.warn(
+        { key: name },
+        'ValidatingWebhookConfiguration not found yet; its caBundle is set once it exists',
+      );
+      return false;
+    }
     const webhooks = config.webhooks ?? [];
     if (webhooks.every((w) => w.clientConfig.caBundle === want)) return false;
     const next: ValidatingWebhookConfiguration = {

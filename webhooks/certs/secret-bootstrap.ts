@@ -8,7 +8,13 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { SECRETS, isAlreadyExists, isConflict, isNotFound } from '../../lib/kube/index.ts';
+import {
+  ApiError,
+  SECRETS,
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+} from '../../lib/kube/index.ts';
 import type { KubeClient, Secret } from '../../lib/kube/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import { createCa, issueServingCert } from './issue.ts';
@@ -243,6 +249,10 @@ export class CertBootstrap {
         );
         return material;
       } catch (e) {
+        if (e instanceof ApiError && e.status === 403)
+          throw new Error(
+            `may not ${secret === undefined ? 'create' : 'update'} Secret ${namespace}/${name} (${e.message}); apply manifests/base, which ships the Secret and the Role to update it`,
+          );
         // Another replica wrote first: read what it wrote.
         if (!isConflict(e) && !isAlreadyExists(e)) throw e;
       }
