@@ -24,8 +24,7 @@ function post(
   w: DevWebhooks,
   path: string,
   body: Buffer | string,
-  agent: Agent,
-  headers: Record<string, string> = {},
+  client: { agent: Agent; headers?: Record<string, string> },
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, w.url);
@@ -33,8 +32,8 @@ function post(
       url,
       {
         method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', ...headers },
+        agent: client.agent,
+        headers: { 'content-type': 'application/json', ...client.headers },
         timeout: 10_000,
       },
       (res) => {
@@ -185,11 +184,14 @@ describe.skipIf(skipReason() !== null)('plexus webhooks under hostile clients', 
     cases.push({ body: text, uid: 'fuzz-0', path: '/validate/nothing' });
     cases.push({ body: text, uid: 'fuzz-0', path: '/validate/overlaynetworks' });
     for (const c of cases) {
-      const a = await post(hooks, c.path ?? '/validate/pods', c.body, agent, c.headers);
+      const a = await post(hooks, c.path ?? '/validate/pods', c.body, {
+        agent,
+        ...(c.headers ? { headers: c.headers } : {}),
+      });
       expectWellFormed(a, c.uid);
     }
     // The Pod sent to the OverlayNetwork route is a wrong kind: an AdmissionReview error, not a verdict.
-    const wrongKind = await post(hooks, '/validate/overlaynetworks', text, agent);
+    const wrongKind = await post(hooks, '/validate/overlaynetworks', text, { agent });
     expect(JSON.parse(wrongKind.body)).toMatchObject({
       response: { uid: 'fuzz-0', allowed: false, status: { code: 400 } },
     });
@@ -199,10 +201,11 @@ describe.skipIf(skipReason() !== null)('plexus webhooks under hostile clients', 
 
   it('answers a huge body with 413 without reading it all, and a body over the limit in chunks too', async () => {
     const huge = Buffer.alloc(7 * 1024 * 1024, 0x20);
-    const declared = await post(hooks, '/validate/pods', huge, agent);
+    const declared = await post(hooks, '/validate/pods', huge, { agent });
     expect(declared.status).toBe(413);
-    const chunked = await post(hooks, '/validate/pods', huge, agent, {
-      'transfer-encoding': 'chunked',
+    const chunked = await post(hooks, '/validate/pods', huge, {
+      agent,
+      headers: { 'transfer-encoding': 'chunked' },
     });
     expect(chunked.status).toBe(413);
     expect(hooks.service.isRunning()).toBe(true);
@@ -224,7 +227,7 @@ describe.skipIf(skipReason() !== null)('plexus webhooks under hostile clients', 
         }),
     );
     // Meanwhile a real review is answered at once.
-    const a = await post(hooks, '/validate/pods', JSON.stringify(VALID), agent);
+    const a = await post(hooks, '/validate/pods', JSON.stringify(VALID), { agent });
     expectWellFormed(a, 'fuzz-0');
     const times = await Promise.race([
       Promise.all(closed),

@@ -252,6 +252,7 @@ export class CertBootstrap {
         if (e instanceof ApiError && e.status === 403)
           throw new Error(
             `may not ${secret === undefined ? 'create' : 'update'} Secret ${namespace}/${name} (${e.message}); apply manifests/base, which ships the Secret and the Role to update it`,
+            { cause: e },
           );
         // Another replica wrote first: read what it wrote.
         if (!isConflict(e) && !isAlreadyExists(e)) throw e;
