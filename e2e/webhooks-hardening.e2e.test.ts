@@ -199,15 +199,54 @@ describe.skipIf(skipReason() !== null)('plexus webhooks under hostile clients', 
     expect((await fetch(`${hooks.healthUrl}/healthz`)).status).toBe(200);
   });
 
-  it('answers a huge body with 413 without reading it all, and a body over the limit in chunks too', async () => {
-    const huge = Buffer.alloc(7 * 1024 * 1024, 0x20);
-    const declared = await post(hooks, '/validate/pods', huge, { agent });
-    expect(declared.status).toBe(413);
-    const chunked = await post(hooks, '/validate/pods', huge, {
-      agent,
-      headers: { 'transfer-encoding': 'chunked' },
-    });
-    expect(chunked.status).toBe(413);
+  it('answers a huge body with 413 without reading it all, declared or chunked', async () => {
+    // A raw TLS socket: the server answers and closes while the client is still sending, which
+    // an HTTP client reports as EPIPE instead of the answer.
+    const send = (head: string, total: number, chunked: boolean): Promise<string> =>
+      new Promise((resolve) => {
+        const s = connect(
+          {
+            host: '127.0.0.1',
+            port: Number(new URL(hooks.url).port),
+            ca: readFileSync(hooks.caFile),
+          },
+          () => {
+            s.write(head);
+            let sent = 0;
+            const chunk = Buffer.alloc(64 * 1024, 0x20);
+            const pump = (): void => {
+              while (sent < total && !s.destroyed) {
+                sent += chunk.length;
+                const piece = chunked
+                  ? Buffer.concat([
+                      Buffer.from(`${chunk.length.toString(16)}\r\n`),
+                      chunk,
+                      Buffer.from('\r\n'),
+                    ])
+                  : chunk;
+                if (!s.write(piece)) return void s.once('drain', pump);
+              }
+            };
+            pump();
+          },
+        );
+        let text = '';
+        s.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        s.on('error', () => {});
+        s.on('close', () => resolve(text));
+      });
+    const declared = await send(
+      `POST /validate/pods HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${7 * 1024 * 1024}\r\n\r\n`,
+      0,
+      false,
+    );
+    expect(declared).toMatch(/^HTTP\/1\.1 413/);
+    const chunked = await send(
+      'POST /validate/pods HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      6 * 1024 * 1024 + 64 * 1024,
+      true,
+    );
+    expect(chunked).toMatch(/^HTTP\/1\.1 413/);
     expect(hooks.service.isRunning()).toBe(true);
   });
 
@@ -323,7 +362,8 @@ describe.skipIf(skipReason() !== null)('plexus webhooks under hostile clients', 
     expect(text).toMatch(/^HTTP\/1\.1 200/);
     expect(text).toContain('"uid":"in-flight"');
     expect(text.toLowerCase()).toContain('connection: close');
-    const deadline = Date.now() + 10_000;
+    // Within the shutdown timeout (15 s), whatever other connection is still open.
+    const deadline = Date.now() + 20_000;
     while (hooks.service.isRunning() && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     expect(hooks.service.isRunning()).toBe(false);
