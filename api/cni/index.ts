@@ -12,6 +12,8 @@ export type {
   NadValue,
   OverlayReference,
 } from './nad-validator.ts';
+// The OverlayNetworks a NAD names that do not exist: warnings (webhook, CLI).
+export { checkOverlayReferences } from './overlay-references.ts';
 // One spec.config checked and normalized to a plugin list (node agent, operator).
 export { checkNadConfig, MAX_CONFIG_BYTES } from './nad-config.ts';
 // Its options, its result, and the normalized config and plugins.

@@ -1,0 +1,3 @@
+module plexus.dev/bench/admission-load
+
+go 1.26

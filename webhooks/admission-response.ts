@@ -1,0 +1,113 @@
+// Turns a handler's verdict into the AdmissionReview the API server reads: allowed with
+// warnings, denied with one message naming each field and its fix, or errored. Findings are
+// formatted here, once. A denial carries no Status causes: kubectl would print the causes in
+// place of the message and drop the name of the webhook that denied.
+import type { Finding } from '../api/common/index.ts';
+import { ADMISSION_API_VERSION } from './admission-review.ts';
+
+/** What a handler decides: the findings (errors deny, warnings warn), or that it could not decide. */
+export type Verdict =
+  | { kind: 'findings'; findings: readonly Finding[] }
+  | { kind: 'error'; code: number; message: string };
+
+export const ALLOW: Verdict = { kind: 'findings', findings: [] };
+
+/** At most this many errors are spelled out in a denial; the rest are counted. */
+export const MAX_LISTED_ERRORS = 10;
+/** The API server may drop warnings past 4 KiB in all, or cut one past 256 characters. */
+export const MAX_WARNINGS = 10;
+export const MAX_WARNING_LENGTH = 256;
+
+// Control and format characters, and line separators: a field path may carry a user's map key.
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+function escapeLine(s: string): string {
+  if (!UNSAFE.test(s)) return s;
+  UNSAFE.lastIndex = 0;
+  return s.replace(UNSAFE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
+/** `FIELD: MESSAGE; fix: FIX` on one line, the wording `plexus validate` prints. */
+export function findingText(f: Finding): string {
+  const text =
+    f.fix === undefined ? `${f.field}: ${f.message}` : `${f.field}: ${f.message}; fix: ${f.fix}`;
+  return escapeLine(text);
+}
+
+/** The denial message: one line per error, the first MAX_LISTED_ERRORS of them. */
+export function denialMessage(errors: readonly Finding[]): string {
+  const lines = errors.slice(0, MAX_LISTED_ERRORS).map(findingText);
+  if (errors.length > MAX_LISTED_ERRORS)
+    lines.push(
+      `(and ${errors.length - MAX_LISTED_ERRORS} more errors: run plexus validate on the object to see all)`,
+    );
+  return lines.join('\n');
+}
+
+function warningsOf(findings: readonly Finding[]): string[] {
+  const out: string[] = [];
+  for (const f of findings) {
+    if (f.severity !== 'warning') continue;
+    if (out.length === MAX_WARNINGS) break;
+    const text = findingText(f);
+    out.push(
+      text.length <= MAX_WARNING_LENGTH ? text : `${text.slice(0, MAX_WARNING_LENGTH - 3)}...`,
+    );
+  }
+  return out;
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  status?: {
+    metadata: Record<string, never>;
+    status: 'Failure';
+    code: number;
+    reason: string;
+    message: string;
+  };
+  warnings?: string[];
+}
+
+/** The response for a verdict, and the errors it denied for (empty when allowed). */
+export function responseFor(
+  uid: string,
+  verdict: Verdict,
+): { response: AdmissionResponse; errors: readonly Finding[] } {
+  if (verdict.kind === 'error')
+    return { response: errored(uid, verdict.code, verdict.message), errors: [] };
+  const errors = verdict.findings.filter((f) => f.severity === 'error');
+  const warnings = warningsOf(verdict.findings);
+  const response: AdmissionResponse = { uid, allowed: errors.length === 0 };
+  if (errors.length > 0)
+    response.status = {
+      metadata: {},
+      status: 'Failure',
+      code: 422,
+      reason: 'Invalid',
+      message: denialMessage(errors),
+    };
+  if (warnings.length > 0) response.warnings = warnings;
+  return { response, errors };
+}
+
+/** A request the webhook could not judge (bad request, a lookup that failed). */
+export function errored(uid: string, code: number, message: string): AdmissionResponse {
+  return {
+    uid,
+    allowed: false,
+    status: {
+      metadata: {},
+      status: 'Failure',
+      code,
+      reason: code === 400 ? 'BadRequest' : 'InternalError',
+      message: escapeLine(message),
+    },
+  };
+}
+
+/** The AdmissionReview JSON text carrying `response`. */
+export function reviewText(response: AdmissionResponse): string {
+  return JSON.stringify({ apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response });
+}
