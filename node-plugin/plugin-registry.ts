@@ -1,0 +1,44 @@
+// The plugin types the node agent serves in its own process instead of executing a binary:
+// a delegate whose type is registered here runs through its module's add/del/check, every
+// other type through the binary of that name in the CNI bin dir. The shim is installed under
+// each registered name too, so a runtime that runs one of them directly (a chained conflist on
+// the node, as in seed 004) reaches the same code through the agent.
+import * as vethToHost from './veth-to-host/index.ts';
+
+/** What a plugin gets besides its config, from the CNI environment of the request. */
+export interface InProcessContext {
+  /** CNI_NETNS: the pod's network namespace path; "" on a DEL after the namespace is gone. */
+  netns: string;
+  /** CNI_IFNAME. */
+  ifName: string;
+  /** CNI_CONTAINERID. */
+  containerId: string;
+}
+
+/** A plugin config as a plugin receives it on stdin: its own keys plus name, cniVersion,
+ * runtimeConfig and args as libcni builds them (prevResult is passed separately). */
+export type InProcessConf = Record<string, unknown> & { type: string };
+
+/**
+ * One in-process plugin. `add` resolves with the CNI result (the spec's result object, at the
+ * conf's cniVersion); `del` and `check` resolve when done. A failure is thrown as an Error;
+ * a numeric `code` on it is the CNI error code (spec §"Error"), `details` the details; any
+ * other error is reported with code 999 and its message.
+ */
+export interface InProcessPlugin {
+  add(conf: InProcessConf, prevResult: unknown, ctx: InProcessContext): Promise<unknown>;
+  del(conf: InProcessConf, prevResult: unknown, ctx: InProcessContext): Promise<unknown>;
+  check(conf: InProcessConf, prevResult: unknown, ctx: InProcessContext): Promise<unknown>;
+}
+
+const REGISTRY: ReadonlyMap<string, InProcessPlugin> = new Map<string, InProcessPlugin>([
+  ['veth-to-host', vethToHost],
+]);
+
+/** The in-process plugin serving `type`, or undefined when a binary serves it. */
+export function inProcessPlugin(type: string): InProcessPlugin | undefined {
+  return REGISTRY.get(type);
+}
+
+/** Every type served in-process, in a fixed order. */
+export const IN_PROCESS_TYPES: readonly string[] = [...REGISTRY.keys()].sort();
