@@ -3,6 +3,7 @@
 // other type through the binary of that name in the CNI bin dir. The shim is installed under
 // each registered name too, so a runtime that runs one of them directly (a chained conflist on
 // the node, as in seed 004) reaches the same code through the agent.
+import { PLEXUS_META_TYPE } from '../api/cni/index.ts';
 import * as vethToHost from './veth-to-host/index.ts';
 
 /** What a plugin gets besides its config, from the CNI environment of the request. */
@@ -42,3 +43,13 @@ export function inProcessPlugin(type: string): InProcessPlugin | undefined {
 
 /** Every type served in-process, in a fixed order. */
 export const IN_PROCESS_TYPES: readonly string[] = [...REGISTRY.keys()].sort();
+
+/** Plugin types the overlay data plane will serve in-process; the shim is installed for them
+ * already, so a NAD written for them fails with the agent's message, never "not found". */
+const RESERVED_TYPES: readonly string[] = ['plexus-overlay'];
+
+/** The names the shim binary is installed under: the meta plugin and every agent-served type.
+ * The agent never executes a binary of these names as a delegate (it would call itself). */
+export const SHIM_NAMES: readonly string[] = [
+  ...new Set([PLEXUS_META_TYPE, ...RESERVED_TYPES, ...IN_PROCESS_TYPES]),
+].sort();
