@@ -22,7 +22,9 @@ import { applyDefaultRoute } from './pod-routes.ts';
 export async function addCommand(deps: EngineDeps, req: CniRequest): Promise<CniResult> {
   const { meta, cluster, runtimeConfig } = readMetaRequest(req);
   const ref = podRefOf(req.args);
+  const t = phaseTimer();
   return deps.locks.run(req.containerId, async () => {
+    t.lap('lock');
     const existing = await deps.cache.read(req.containerId, req.ifName);
     if (existing !== undefined && existing.state === 'added')
       throw new CniFailure(
@@ -49,6 +51,7 @@ export async function addCommand(deps: EngineDeps, req: CniRequest): Promise<Cni
         nadConfigs: new Map(),
       });
     }
+    t.lap('resolve');
     // A record left by an ADD that crashed halfway: undo it before starting again.
     if (existing !== undefined) await undoStarted(deps, existing, existing.delegates);
     const record: CachedAttachment = {
@@ -63,27 +66,54 @@ export async function addCommand(deps: EngineDeps, req: CniRequest): Promise<Cni
     };
     if (ref !== undefined) record.pod = { ...ref, uid: pod?.metadata?.uid ?? ref.uid };
     await deps.cache.write(record);
+    t.lap('cache');
     await addDelegates(deps, record);
+    t.lap('delegates');
     record.state = 'added';
-    await deps.cache.write(record);
-    if (pod !== undefined) await publish(deps, record, pod);
+    // The final record and the status write do not depend on each other.
+    await Promise.all([
+      deps.cache.write(record),
+      pod === undefined ? undefined : publish(deps, record, pod),
+    ]);
+    t.lap('record+status');
+    deps.logger.debug({ container: req.containerId, ms: t.laps }, 'ADD done');
     return convertResult(plan[0]?.result, req.cniVersion || cluster.cniVersion);
   });
+}
+
+/** Milliseconds spent per phase of a request, for the debug log. */
+function phaseTimer(): { lap(name: string): void; laps: Record<string, number> } {
+  let last = performance.now();
+  const laps: Record<string, number> = {};
+  return {
+    laps,
+    lap(name) {
+      const now = performance.now();
+      laps[name] = Math.round(((laps[name] ?? 0) + now - last) * 10) / 10;
+      last = now;
+    },
+  };
 }
 
 /** Runs the delegates; on any failure undoes every one started and rethrows. */
 async function addDelegates(deps: EngineDeps, record: CachedAttachment): Promise<void> {
   const [cluster, ...attachments] = record.delegates as [CachedDelegate, ...CachedDelegate[]];
   const started: CachedDelegate[] = [];
+  const addFailed = new Set<CachedDelegate>();
   const addOne = async (d: CachedDelegate): Promise<void> => {
     started.push(d);
-    d.result = await deps.runner.add(d.network, {
-      containerId: record.containerId,
-      netns: record.netns,
-      ifName: d.ifName,
-      cniArgs: record.cniArgs,
-      capabilityArgs: d.capabilityArgs,
-    });
+    try {
+      d.result = await deps.runner.add(d.network, {
+        containerId: record.containerId,
+        netns: record.netns,
+        ifName: d.ifName,
+        cniArgs: record.cniArgs,
+        capabilityArgs: d.capabilityArgs,
+      });
+    } catch (e) {
+      addFailed.add(d);
+      throw toCniFailure(e, `ADD of ${d.name} (${d.ifName})`);
+    }
   };
   try {
     await addOne(cluster);
@@ -98,19 +128,32 @@ async function addDelegates(deps: EngineDeps, record: CachedAttachment): Promise
   } catch (e) {
     const failure = toCniFailure(e);
     const order = record.delegates.filter((d) => started.includes(d));
-    await undoStarted(deps, record, order);
+    await undoStarted(deps, record, order, addFailed);
     throw failure;
   }
 }
 
-/** Rolls back `delegates` of the record (last first); the record keeps only what could not be undone. */
+/**
+ * Rolls back `delegates` of the record (last first); the record keeps only what could not be
+ * undone. A delegate whose own ADD failed is not kept when its DEL fails too: a plugin that
+ * cannot even read its config (a macvlan whose master is missing) fails DEL forever, and
+ * keeping it would fail every later DEL of the pod.
+ */
 async function undoStarted(
   deps: EngineDeps,
   record: CachedAttachment,
   delegates: readonly CachedDelegate[],
+  addFailed: ReadonlySet<CachedDelegate> = new Set(),
 ): Promise<void> {
   const netns = liveNetns(record.netns);
-  const { failed, failures } = await delDelegates(deps, record, delegates, netns);
+  const outcome = await delDelegates(deps, record, delegates, netns);
+  const failed = outcome.failed.filter((d) => !addFailed.has(d));
+  const failures = outcome.failures;
+  if (outcome.failed.length > failed.length)
+    deps.logger.warn(
+      { container: record.containerId, err: joinFailures(failures).message },
+      'DEL of the delegate whose ADD failed failed too; nothing of it is kept',
+    );
   if (failed.length === 0) await deps.cache.remove(record.containerId, record.ifName);
   else {
     await deps.cache.write({ ...record, state: 'adding', delegates: failed });

@@ -59,7 +59,8 @@ export async function releaseAttachment(
     deps.kube !== undefined &&
     released.ips.size + released.macs.size > 0
   )
-    await deps.kube.publisher.release(record.pod, released);
+    // In the background: DEL never waits for (nor fails on) the API server.
+    void deps.kube.publisher.release(record.pod, released);
   if (failures.length > 0) throw joinFailures(failures);
 }
 
