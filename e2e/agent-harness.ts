@@ -30,6 +30,8 @@ export interface NodeSetup {
   hostOptions?: Partial<HostOptions>;
   agentArgs?: string[];
   apiServer?: string;
+  /** Runs after the host exists and before its agent starts (e.g. to write a conf file). */
+  beforeAgent?: (host: Host) => void | Promise<void>;
 }
 
 /** A host registered as a Node, its agent (ready) and a libcni driver in its namespace. */
@@ -46,6 +48,7 @@ export async function startAgentNode(
     controlPlane: cp,
     ...setup.hostOptions,
   });
+  await setup.beforeAgent?.(host);
   const builds = setup.builds ?? (await resolveAgentBuilds());
   const token = setup.token ?? (await agentCredentials(cp));
   const agent = await startDevAgent(run, host, cp, {
