@@ -27,7 +27,8 @@ export const NETNS_FORWARD_DIR = join(REPO, 'devcluster', 'go', 'netns-forward')
 export const AGENT_RBAC_FILES = ['namespace.yaml', 'agent-rbac.yaml'].map((f) =>
   join(REPO, 'manifests', 'base', f),
 );
-const CLI = join(REPO, 'cli', 'plexus.ts');
+/** The `plexus` CLI entry point (run with this Node). */
+export const PLEXUS_CLI = join(REPO, 'cli', 'plexus.ts');
 /** Inside a host namespace: the API server's forwarded port and the agent's health port. */
 const API_PORT_IN_HOST = 6443;
 const HEALTH_PORT_IN_HOST = 9441;
@@ -95,6 +96,8 @@ export interface AgentOptions {
   extraArgs?: string[];
   /** Extra environment (e.g. PLEXUS_LOG_LEVEL). */
   env?: Record<string, string>;
+  /** Wait for /readyz (default true); false returns once the agent serves /healthz. */
+  waitReady?: boolean;
 }
 
 export interface DevAgent {
@@ -159,7 +162,7 @@ export async function startDevAgent(
     'exec',
     host.ns,
     process.execPath,
-    CLI,
+    PLEXUS_CLI,
     'agent',
     `--node-name=${host.name}`,
     `--kubeconfig=${kubeconfig}`,
@@ -173,6 +176,14 @@ export async function startDevAgent(
   ];
   const get = (path: string): Promise<{ status: number; body: string }> =>
     httpGet(`${healthUrl}${path}`);
+  const waitHealthy = async (abort?: () => string | undefined): Promise<void> => {
+    await waitFor(
+      `plexus agent ${host.name} /healthz`,
+      async () =>
+        (await get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined,
+      { timeoutMs: 60_000, intervalMs: 100, abort },
+    );
+  };
   const waitReady = async (timeoutMs: number, abort?: () => string | undefined): Promise<void> => {
     await waitFor(
       `plexus agent ${host.name} /readyz`,
@@ -187,7 +198,7 @@ export async function startDevAgent(
     args,
     logFile: join(host.dir, 'agent.log'),
     env: { ...process.env, ...opts.env },
-    ready: (abort) => waitReady(60_000, abort),
+    ready: (abort) => (opts.waitReady === false ? waitHealthy(abort) : waitReady(60_000, abort)),
   });
   run.onClose(`plexus agent ${host.name}`, () => service.stop());
   return {

@@ -30,6 +30,8 @@ export interface NodeSetup {
   hostOptions?: Partial<HostOptions>;
   agentArgs?: string[];
   apiServer?: string;
+  /** Wait for the agent's /readyz (default true). */
+  waitReady?: boolean;
   /** Runs after the host exists and before its agent starts (e.g. to write a conf file). */
   beforeAgent?: (host: Host) => void | Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startAgentNode(
     builds,
     apiServer: setup.apiServer,
     extraArgs: setup.agentArgs,
+    waitReady: setup.waitReady,
   });
   const driver = await startCniDriver(host);
   run.onClose(`cni-driver ${host.name}`, () => driver.close());

@@ -200,27 +200,36 @@ async function runAgent(flags: AgentFlags, io: CliIO): Promise<number> {
     { node: flags.nodeName, socket: flags.socket, health: agent.health.url },
     'agent started',
   );
+  // A DaemonSet that is missing already at start is a misconfiguration, not an uninstall.
+  let owner = flags.ownerDaemonset;
+  if (owner !== undefined && (await ownerDaemonSetDeleted(agent.client, owner))) {
+    logger.warn(
+      { daemonSet: `${owner.namespace}/${owner.name}` },
+      'the owner DaemonSet does not exist; a SIGTERM will keep the node CNI config',
+    );
+    owner = undefined;
+  }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   const removeConfig =
-    flags.cleanupConfigOnExit || (await uninstalling(flags, agent.client, logger));
+    flags.cleanupConfigOnExit || (await uninstalling(owner, agent.client, logger));
   logger.info({ signal, removeConfig }, 'stopping');
   await agent.stop({ removeConfig });
   return 0;
 }
 
 async function uninstalling(
-  flags: AgentFlags,
+  owner: AgentFlags['ownerDaemonset'],
   client: KubeClient,
   logger: Logger,
 ): Promise<boolean> {
-  if (flags.ownerDaemonset === undefined) return false;
-  const gone = await ownerDaemonSetDeleted(client, flags.ownerDaemonset);
+  if (owner === undefined) return false;
+  const gone = await ownerDaemonSetDeleted(client, owner);
   if (gone)
     logger.info(
-      { daemonSet: `${flags.ownerDaemonset.namespace}/${flags.ownerDaemonset.name}` },
+      { daemonSet: `${owner.namespace}/${owner.name}` },
       'the agent’s DaemonSet is being deleted: removing the node CNI config',
     );
   return gone;
