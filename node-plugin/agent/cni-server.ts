@@ -96,36 +96,46 @@ export async function startCniServer(opts: CniServerOptions): Promise<CniServer>
   };
 }
 
-/** Reads one request off the socket: header line and stdin, within the limits. */
+/** Reads one request off the socket: header line and stdin, each within its limit. */
 function readRequest(
   socket: Socket,
   opts: CniServerOptions,
 ): Promise<{ header: string; stdin: string }> {
   const maxHeader = opts.maxHeaderBytes ?? 64 * 1024;
-  const maxTotal = maxHeader + (opts.maxStdinBytes ?? 4 * 1024 * 1024);
+  const maxStdin = opts.maxStdinBytes ?? 4 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    /** Offset of the header's newline, once seen. */
+    let headerEnd = -1;
     const fail = (msg: string): void => {
       socket.removeAllListeners('data');
+      socket.removeAllListeners('end');
       reject(new CniFailure(CNI_CODES.decodeFailure, msg));
     };
     socket.setTimeout(opts.readTimeoutMs ?? 30_000, () =>
       fail('the request did not arrive in time'),
     );
     socket.on('data', (c: Buffer) => {
+      if (headerEnd < 0) {
+        const nl = c.indexOf(0x0a);
+        if (nl >= 0) headerEnd = size + nl;
+      }
       size += c.length;
-      if (size > maxTotal) return fail(`the request is over ${maxTotal} bytes`);
       chunks.push(c);
+      if (headerEnd < 0 && size > maxHeader)
+        return fail(`the request has no header line within ${maxHeader} bytes`);
+      if (headerEnd >= 0 && size - headerEnd - 1 > maxStdin)
+        return fail(`the network configuration is over ${maxStdin} bytes`);
     });
     socket.once('end', () => {
       socket.setTimeout(0);
+      if (headerEnd < 0 || headerEnd > maxHeader)
+        return fail(`the request has no header line within ${maxHeader} bytes`);
       const all = Buffer.concat(chunks);
-      const nl = all.indexOf(0x0a);
-      if (nl < 0 || nl > maxHeader) return fail('the request has no header line within 64 KiB');
       resolve({
-        header: all.subarray(0, nl).toString('utf8'),
-        stdin: all.subarray(nl + 1).toString('utf8'),
+        header: all.subarray(0, headerEnd).toString('utf8'),
+        stdin: all.subarray(headerEnd + 1).toString('utf8'),
       });
     });
     socket.once('error', (e) =>

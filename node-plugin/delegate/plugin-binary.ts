@@ -69,25 +69,40 @@ export function execPluginBinary(
         CNI_PATH: env.path.join(':'),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: limits.timeoutMs ?? 60_000,
-      killSignal: 'SIGKILL',
+      // Its own process group: a plugin past its deadline goes with whatever it started
+      // (host-local, a sleep), which would otherwise hold our pipes open.
+      detached: true,
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, limits.timeoutMs ?? 60_000);
     const out: Buffer[] = [];
     let outBytes = 0;
     let errText = '';
     child.stdout.on('data', (c: Buffer) => {
       outBytes += c.length;
       if (outBytes <= MAX_OUTPUT) out.push(c);
-      else child.kill('SIGKILL');
+      else killGroup(child.pid);
     });
     child.stderr.on('data', (c: Buffer) => {
       if (errText.length < MAX_STDERR) errText += c.toString('utf8');
     });
     child.stdin.on('error', () => undefined); // a plugin may exit without reading stdin
-    child.once('error', (e) =>
-      reject(new CniFailure(CNI_CODES.ioFailure, `could not run plugin ${type}`, e.message)),
-    );
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new CniFailure(CNI_CODES.ioFailure, `could not run plugin ${type}`, e.message));
+    });
     child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut)
+        return reject(
+          new CniFailure(
+            CNI_CODES.tryAgainLater,
+            `plugin ${type} did not finish within ${(limits.timeoutMs ?? 60_000) / 1000} s and was killed by SIGKILL`,
+          ),
+        );
       const stdout = Buffer.concat(out).toString('utf8');
       if (outBytes > MAX_OUTPUT)
         return reject(new CniFailure(CNI_CODES.ioFailure, `plugin ${type} printed over 16 MiB`));
@@ -96,6 +111,15 @@ export function execPluginBinary(
     });
     child.stdin.end(stdin);
   });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 function parseStdout(type: string, stdout: string, reject: (e: unknown) => void): unknown {
