@@ -73,6 +73,19 @@ describe.skipIf(skipReason() !== null)('node agent: multi-interface pods through
     const value = (await podAnnotations(cp, pod))[STATUS];
     return value === undefined ? [] : (JSON.parse(value) as StatusEntry[]);
   };
+  /** The network-status once it lists `n` entries (the agent writes it right after ADD, in the background). */
+  const statusWith = (
+    pod: { name: string; namespace: string },
+    n: number,
+  ): Promise<StatusEntry[]> =>
+    waitFor(
+      `network-status of ${pod.name} with ${n} entries`,
+      async () => {
+        const s = await statusOf(pod);
+        return s.length === n ? s : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
   const inet = (l: LinkInfo | undefined): string[] =>
     (l?.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => a.local);
 
@@ -123,7 +136,7 @@ describe.skipIf(skipReason() !== null)('node agent: multi-interface pods through
       expect(inet(byName.get('data0'))[0]).toMatch(/^192\.168\.101\./);
       expect(inet(byName.get('net3'))[0]).toMatch(/^192\.168\.102\./);
 
-      const status = await statusOf(pod);
+      const status = await statusWith(pod, 4);
       expect(status.map((s) => [s.name, s.interface, s.default])).toEqual([
         ['default', 'eth0', true],
         [`${ns}/macvlan-a`, 'net1', false],
@@ -309,7 +322,7 @@ describe.skipIf(skipReason() !== null)('node agent: multi-interface pods through
       dev: string;
     }[];
     expect(routes).toEqual([expect.objectContaining({ gateway: '192.168.105.1', dev: 'net1' })]);
-    const status = await statusOf(pod);
+    const status = await statusWith(pod, 2);
     expect(status[0]).toMatchObject({ interface: 'eth0', default: true });
     expect(status[0]?.gateway).toBeUndefined();
     expect(status[1]).toMatchObject({ interface: 'net1', gateway: ['192.168.105.1'] });
@@ -328,7 +341,7 @@ describe.skipIf(skipReason() !== null)('node agent: multi-interface pods through
     const eth0 = (await podLinks(netns.ns)).find((l) => l.ifname === 'eth0');
     expect(inet(eth0)[0]).toMatch(/^192\.168\.102\./);
     expect(leases(clusterIpamDir)).toEqual([]);
-    expect((await statusOf(pod)).map((s) => [s.name, s.interface, s.default])).toEqual([
+    expect((await statusWith(pod, 1)).map((s) => [s.name, s.interface, s.default])).toEqual([
       [`${ns}/bridge-c`, 'eth0', true],
     ]);
     await node.driver.del(attachment);

@@ -23,6 +23,7 @@ interface AgentFlags {
   shim?: string;
   healthAddress: { host: string; port: number };
   concurrentAttachments: boolean;
+  statusWait: number;
   cleanupConfigOnExit: boolean;
   ownerDaemonset?: { namespace: string; name: string };
   uninstall: boolean;
@@ -54,6 +55,15 @@ function namespacedName(value: string): { namespace: string; name: string } {
   )
     throw new InvalidArgumentError(`${JSON.stringify(value)} is not NAMESPACE/NAME of a DaemonSet`);
   return { namespace, name };
+}
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,6}$/.test(value) || n > 60_000)
+    throw new InvalidArgumentError(
+      `${JSON.stringify(value)} is not a number of milliseconds from 0 to 60000`,
+    );
+  return n;
 }
 
 function nodeName(value: string): string {
@@ -135,6 +145,15 @@ export function registerAgentCommand(
     )
     .addOption(
       new Option(
+        '--status-wait <ms>',
+        'how long ADD waits for the network-status write (0: it is written in the background)',
+      )
+        .env('PLEXUS_STATUS_WAIT_MS')
+        .default(0)
+        .argParser(milliseconds),
+    )
+    .addOption(
+      new Option(
         '--cleanup-config-on-exit',
         'remove the node CNI config on every shutdown, not only on uninstall',
       )
@@ -195,6 +214,7 @@ async function runAgent(flags: AgentFlags, io: CliIO): Promise<number> {
     health: flags.healthAddress,
     logger,
     concurrentAttachments: flags.concurrentAttachments,
+    statusWaitMs: flags.statusWait,
   });
   logger.info(
     { node: flags.nodeName, socket: flags.socket, health: agent.health.url },

@@ -52,7 +52,8 @@ export interface NodeAgentOptions {
   logger: Logger;
   /** Add attachments concurrently (after the cluster network). */
   concurrentAttachments?: boolean;
-  /** How long ADD waits for the first network-status write; default 5 s. */
+  /** How long ADD waits for the first network-status write; default 0 (written in the
+   * background, the ADD answers once the interfaces exist). */
   statusWaitMs?: number;
   /** Per delegate plugin call; default 60 s. */
   pluginTimeoutMs?: number;

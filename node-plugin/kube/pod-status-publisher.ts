@@ -1,9 +1,9 @@
 // Publishes a pod's k8s.v1.cni.cncf.io/network-status: after ADD, the entries of its
 // attachments; after DEL, the same annotation without the entries whose addresses were
 // released. Writes go to pods/status (annotations only, never the spec), one pod at a time in
-// order. Each write gets a first attempt the caller waits for (bounded); when the API server
-// is away it is retried in the background with backoff until it lands, the pod is gone, or a
-// newer write for the pod replaces it — so an ADD never fails, nor leaks, for a status write.
+// order, in the background: a caller may wait for the first attempt (bounded), and when the API
+// server is away a write is retried with backoff until it lands, the pod is gone, or a newer
+// write for the pod replaces it — so an ADD never fails, nor leaks, for a status write.
 import {
   buildNetworkStatus,
   NETWORK_STATUS_ANNOTATION,
@@ -34,7 +34,7 @@ export interface PublisherOptions {
   client: KubeClient;
   pods: PodSource;
   logger: Logger;
-  /** How long a caller waits for the first attempt; default 5 s. */
+  /** How long a caller waits for the first attempt; default 0: the write happens in the background. */
   firstAttemptMs?: number;
   /** Retry spacing; default 200 ms doubling to 30 s. */
   backoff?: { initialMs?: number; maxMs?: number };
@@ -94,7 +94,8 @@ export class PodStatusPublisher {
     }
     const settled = new Promise<boolean>((resolve) => q.jobs.push({ job, done: resolve }));
     if (!q.running) void this.drain(key, q);
-    const wait = this.opts.firstAttemptMs ?? 5000;
+    const wait = this.opts.firstAttemptMs ?? 0;
+    if (wait <= 0) return Promise.resolve(false);
     const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), wait).unref());
     return Promise.race([settled, timeout]);
   }
