@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { buildNetworkStatus } from '../../api/npwg/index.ts';
+import { withoutReleased } from './pod-status-publisher.ts';
+
+const status = buildNetworkStatus([
+  {
+    name: 'default',
+    interface: 'eth0',
+    ips: ['10.244.1.5'],
+    mac: '02:00:00:00:00:01',
+    default: true,
+  },
+  { name: 'ns/a', interface: 'net1', ips: ['192.168.1.5', 'fd00::5'], default: false },
+  { name: 'ns/l2', interface: 'net2', mac: '02:00:00:00:00:03', default: false },
+]);
+
+describe('withoutReleased', () => {
+  it('drops the entries whose addresses (or, without addresses, MAC) were released', () => {
+    const kept = withoutReleased(status, {
+      ips: new Set(['192.168.1.5', 'fd00::5']),
+      macs: new Set(['02:00:00:00:00:03']),
+    });
+    expect(JSON.parse(kept ?? 'null')).toEqual([
+      {
+        name: 'default',
+        interface: 'eth0',
+        ips: ['10.244.1.5'],
+        mac: '02:00:00:00:00:01',
+        default: true,
+      },
+    ]);
+  });
+
+  it('keeps an entry of a newer sandbox that shares no address with the released one', () => {
+    expect(withoutReleased(status, { ips: new Set(['10.244.1.99']), macs: new Set() })).toBe(
+      status,
+    );
+  });
+
+  it('removes the annotation when nothing is left, and leaves a missing one missing', () => {
+    const all = {
+      ips: new Set(['10.244.1.5', '192.168.1.5', 'fd00::5']),
+      macs: new Set(['02:00:00:00:00:03']),
+    };
+    expect(withoutReleased(status, all)).toBeNull();
+    expect(withoutReleased(undefined, all)).toBeNull();
+  });
+});
