@@ -1,6 +1,7 @@
 // Benchmarks: `npm run bench` runs every bench/*.bench.ts and prints medians.
 // Targets are checked here, never in unit tests (the machines are noisy).
-// A benchmark module exports `benches: BenchCase[]`.
+// A benchmark module exports `benches: BenchCase[]`, or, for a system benchmark that times
+// itself (real processes, a real cluster), `run(): Promise<boolean>` (false: a target missed).
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -15,13 +16,23 @@ const files = (await readdir(here))
 let failed = false;
 
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { benches: BenchCase[] };
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as {
+    benches?: BenchCase[];
+    run?: () => Promise<boolean>;
+  };
+  if (mod.run !== undefined) {
+    console.log(`\n## ${file}`);
+    if (!(await mod.run())) failed = true;
+    continue;
+  }
+  if (mod.benches === undefined) throw new Error(`${file} exports neither benches nor run`);
+  const benches = mod.benches;
   const bench = new Bench({ time: 2000, warmupTime: 500 });
-  for (const c of mod.benches) bench.add(c.name, c.fn);
+  for (const c of benches) bench.add(c.name, c.fn);
   await bench.run();
   console.log(`\n## ${file}`);
   for (const task of bench.tasks) {
-    const c = mod.benches.find((b) => b.name === task.name);
+    const c = benches.find((b) => b.name === task.name);
     const r = task.result;
     if (r === undefined || !('throughput' in r)) {
       console.log(`${task.name}: no result (${task.result?.state ?? 'not run'})`);
