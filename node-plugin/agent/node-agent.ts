@@ -32,7 +32,6 @@ import { PodStatusPublisher } from '../kube/pod-status-publisher.ts';
 import { cniMetrics } from './cni-metrics.ts';
 import type { CniMetrics } from './cni-metrics.ts';
 import { startCniServer } from './cni-server.ts';
-import type { CniServer } from './cni-server.ts';
 import { NodeConfigController } from './node-config-controller.ts';
 import type { ConfigState } from './node-config-controller.ts';
 import { removeNodeConflist } from './node-conflist.ts';
@@ -119,74 +118,43 @@ function kubeDeps(client: KubeClient, inf: Informers, opts: NodeAgentOptions): K
   };
 }
 
-export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent> {
-  const { logger } = opts;
-  const registry = createRegistry({ labels: { component: 'agent' } });
-  const metrics = cniMetrics(registry);
+interface KubeSide {
+  client: KubeClient;
+  inf: Informers;
+  kube: KubeDeps;
+}
+
+function startKubeSide(opts: NodeAgentOptions, metrics: CniMetrics): KubeSide {
   const client = new KubeClient(loadKubeConfig({ kubeconfig: opts.kubeconfig }), {
     userAgent: `plexus-agent/${opts.nodeName}`,
     fieldManager: 'plexus-agent',
   });
   countRequests(client, metrics.apiRequests);
-  const inf = startInformers(client, opts.nodeName, logger);
-  const kube = kubeDeps(client, inf, opts);
-  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
-  const cache = new DelCache(opts.stateDir);
-  await cache.init();
-  const runner = new NetworkRunner({ binDirs: [opts.cniBinDir], timeoutMs: opts.pluginTimeoutMs });
-  let configState: ConfigState | undefined;
-  const readiness = (): true | string => {
-    if (!inf.pods.hasSynced()) return 'the pod cache has not synced with the API server yet';
-    if (!inf.nads.hasSynced()) return 'the NetworkAttachmentDefinition cache has not synced yet';
-    if (configState === undefined) return 'the node CNI config is not written yet';
-    return configState.written ? true : configState.message;
-  };
-  const engine = new CniEngine({
-    runner,
-    cache,
-    locks: new KeyedLock(),
-    kube,
-    logger,
-    concurrentAttachments: opts.concurrentAttachments ?? false,
-    readiness,
-  });
-  const server: CniServer = await startCniServer({
-    socketPath: opts.socketPath,
-    handler: engine,
-    metrics,
-    logger,
-  });
-  const health = await startHealthServer({
-    host: opts.health.host,
-    port: opts.health.port,
-    registry,
-    readiness: { cni: readiness },
-  });
-  if (opts.shimPath !== undefined) {
-    const written = await installShim(opts.shimPath, opts.cniBinDir);
-    if (written.length > 0) logger.info({ files: written }, 'installed the CNI shim');
-  }
+  const inf = startInformers(client, opts.nodeName, opts.logger);
+  return { client, inf, kube: kubeDeps(client, inf, opts) };
+}
+
+/** Writes the node conflist once the caches are synced, and again on every change of its inputs. */
+function startConfigSide(
+  opts: NodeAgentOptions,
+  side: KubeSide,
+  onState: (s: ConfigState) => void,
+): { controller: NodeConfigController; started: Promise<void>; abort: AbortController } {
+  const { inf, client } = side;
+  const { logger } = opts;
   const nodeStatus = new NodeStatusWriter(client, logger);
-  let readyResolve!: () => void;
-  const ready = new Promise<void>((r) => (readyResolve = r));
   const controller = new NodeConfigController({
     confDir: opts.cniConfDir,
     socketPath: opts.socketPath,
     logger,
     nodeConfig: () => inf.nnc.store.list()[0],
     onState: (s) => {
-      configState = s;
+      onState(s);
       const nnc = inf.nnc.store.list()[0];
-      if (nnc !== undefined)
-        void nodeStatus.write(
-          nnc,
-          { ready: s.written, reason: s.reason, message: s.message },
-          s.lastError,
-        );
-      if (readiness() === true) readyResolve();
+      const condition = { ready: s.written, reason: s.reason, message: s.message };
+      if (nnc !== undefined) void nodeStatus.write(nnc, condition, s.lastError);
     },
   });
-  // The config is written only once the caches can serve pods.
   const abort = new AbortController();
   const started = (async () => {
     await Promise.all([inf.pods.waitForSync(abort.signal), inf.nads.waitForSync(abort.signal)]);
@@ -199,6 +167,59 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   })().catch((e: unknown) => {
     if (!abort.signal.aborted)
       logger.error({ err: (e as Error).message }, 'the agent could not start serving');
+  });
+  return { controller, started, abort };
+}
+
+async function installShimIfGiven(opts: NodeAgentOptions): Promise<void> {
+  if (opts.shimPath === undefined) return;
+  const written = await installShim(opts.shimPath, opts.cniBinDir);
+  if (written.length > 0) opts.logger.info({ files: written }, 'installed the CNI shim');
+}
+
+export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent> {
+  const { logger } = opts;
+  const registry = createRegistry({ labels: { component: 'agent' } });
+  const metrics = cniMetrics(registry);
+  const side = startKubeSide(opts, metrics);
+  const { client, inf, kube } = side;
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  const cache = new DelCache(opts.stateDir);
+  await cache.init();
+  let configState: ConfigState | undefined;
+  const readiness = (): true | string => {
+    if (!inf.pods.hasSynced()) return 'the pod cache has not synced with the API server yet';
+    if (!inf.nads.hasSynced()) return 'the NetworkAttachmentDefinition cache has not synced yet';
+    if (configState === undefined) return 'the node CNI config is not written yet';
+    return configState.written ? true : configState.message;
+  };
+  const engine = new CniEngine({
+    runner: new NetworkRunner({ binDirs: [opts.cniBinDir], timeoutMs: opts.pluginTimeoutMs }),
+    cache,
+    locks: new KeyedLock(),
+    kube,
+    logger,
+    concurrentAttachments: opts.concurrentAttachments ?? false,
+    readiness,
+  });
+  const server = await startCniServer({
+    socketPath: opts.socketPath,
+    handler: engine,
+    metrics,
+    logger,
+  });
+  const health = await startHealthServer({
+    host: opts.health.host,
+    port: opts.health.port,
+    registry,
+    readiness: { cni: readiness },
+  });
+  await installShimIfGiven(opts);
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((r) => (readyResolve = r));
+  const { controller, started, abort } = startConfigSide(opts, side, (s) => {
+    configState = s;
+    if (readiness() === true) readyResolve();
   });
   return {
     engine,
