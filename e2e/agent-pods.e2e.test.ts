@@ -366,4 +366,21 @@ describe.skipIf(skipReason() !== null)('node agent: multi-interface pods through
     await node.driver.del(attachment);
     expect(leases(ipamDir)).toEqual([]);
   });
+
+  it('serves /healthz, /readyz and the CNI metrics by command, result and error code', async () => {
+    expect((await node.agent.get('/healthz')).status).toBe(200);
+    expect((await node.agent.get('/readyz')).status).toBe(200);
+    const metrics = (await node.agent.get('/metrics')).body;
+    expect(metrics).toMatch(
+      /^plexus_cni_request_duration_seconds_count\{[^}]*command="ADD",result="success"[^}]*\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^plexus_cni_request_duration_seconds_count\{[^}]*command="ADD",result="error"[^}]*\} [1-9]/m,
+    );
+    // The missing NAD and the capability refusal: invalid network config (7).
+    expect(metrics).toMatch(/^plexus_cni_errors_total\{command="ADD",code="7"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^plexus_agent_api_requests_total\{method="PATCH",resource="pods\/status"[^}]*\} [1-9]/m,
+    );
+  });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +65,21 @@ describe('the node conflist', () => {
     await removeNodeConflist(dir);
     await removeNodeConflist(dir);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('skips a FIFO, a directory and an oversized file instead of blocking on them', async () => {
+    execFileSync('mkfifo', [join(dir, '01-fifo.conf')]);
+    mkdirSync(join(dir, '02-dir.conf'));
+    writeFileSync(join(dir, '03-huge.conf'), `{"type":"x","pad":"${'a'.repeat(1024 * 1024)}"}`);
+    writeFileSync(join(dir, '10-flannel.conflist'), JSON.stringify(flannel));
+    const skipped: string[] = [];
+    const found = await findClusterNetwork(dir, (f, why) => skipped.push(`${f}: ${why}`));
+    expect(found?.file).toBe(join(dir, '10-flannel.conflist'));
+    expect(skipped).toEqual([
+      expect.stringMatching(/01-fifo.conf: .* is not a regular file/),
+      expect.stringMatching(/02-dir.conf: .*/),
+      expect.stringMatching(/03-huge.conf: .* over the 1048576 read here/),
+    ]);
   });
 
   it('finds nothing in an empty or missing dir', async () => {

@@ -3,11 +3,15 @@
 // the dir, by name, as kubelet and containerd pick it) and declares that network's
 // capabilities, so the runtime still passes portMappings, bandwidth and the like. It is
 // written atomically (temp file, then rename) and only when its bytes change.
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NODE_CONFLIST_FILE, PLEXUS_META_TYPE, renderMetaConfig } from '../../api/cni/index.ts';
 import type { PlexusMetaOptions } from '../../api/cni/index.ts';
 import { isPlainObject } from '../../api/common/index.ts';
+import { readRegularFile } from './regular-file.ts';
+
+/** A CNI config larger than this is not one (libcni reads any size; we refuse to). */
+const MAX_CONF_BYTES = 1024 * 1024;
 
 /** The extensions libcni reads (ConfFiles with .conf, .conflist, .json). */
 const CONF_EXTENSIONS = /\.(conf|conflist|json)$/;
@@ -35,7 +39,9 @@ export async function findClusterNetwork(
     if (name === NODE_CONFLIST_FILE) continue;
     const file = join(confDir, name);
     try {
-      const config = JSON.parse(await readFile(file, 'utf8')) as unknown;
+      const config = JSON.parse(
+        (await readRegularFile(file, MAX_CONF_BYTES)).toString('utf8'),
+      ) as unknown;
       if (!isPlainObject(config)) throw new Error('not a JSON object');
       if (isPlexus(config)) continue; // another copy of ours (e.g. renamed by hand)
       if (config.type === undefined && !Array.isArray(config.plugins))
@@ -86,7 +92,7 @@ export function renderNodeConflist(
 export async function writeNodeConflist(confDir: string, text: string): Promise<boolean> {
   const path = join(confDir, NODE_CONFLIST_FILE);
   try {
-    if ((await readFile(path, 'utf8')) === text) return false;
+    if ((await readRegularFile(path, MAX_CONF_BYTES)).toString('utf8') === text) return false;
   } catch {
     // absent: write it
   }

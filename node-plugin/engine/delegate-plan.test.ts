@@ -88,6 +88,15 @@ describe('planDelegates', () => {
     expect(plan[1]?.defaultRoute).toEqual(['10.0.0.1']);
   });
 
+  it('refuses more attachments than a CNI call can add in time', () => {
+    expect(
+      planDelegates({ ...input, networks: networks(Array(64).fill('a').join(',')) }),
+    ).toHaveLength(65);
+    expect(() =>
+      planDelegates({ ...input, networks: networks(Array(65).fill('a').join(',')) }),
+    ).toThrow(/asks for 65 attachments; a pod may have at most 64/);
+  });
+
   it('replaces the cluster network with the default-network annotation', () => {
     const plan = planDelegates({
       ...input,

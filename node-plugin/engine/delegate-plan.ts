@@ -25,6 +25,10 @@ const CAPABILITY_OF: readonly (readonly [keyof ResolvedAttachment, string])[] = 
   ['infiniband-guid', 'infinibandGUID'],
 ];
 
+/** More attachments than this in one pod are refused: each is a delegate run (and an
+ * interface in the pod) one after another, and a CNI call has about 100 s in all. */
+export const MAX_ATTACHMENTS = 64;
+
 export interface PlanInput {
   /** The cluster network (from the node's conflist), unless the pod names a default network. */
   clusterNetwork: DelegateNetwork;
@@ -44,6 +48,12 @@ export function nadKey(namespace: string, name: string): string {
 /** The delegates of one ADD, in order; CniFailure 7 when an element cannot be served. */
 export function planDelegates(input: PlanInput): CachedDelegate[] {
   const { networks } = input;
+  if (networks.attachments.length > MAX_ATTACHMENTS)
+    throw new CniFailure(
+      CNI_CODES.invalidConfig,
+      `the pod asks for ${networks.attachments.length} attachments; a pod may have at most ${MAX_ATTACHMENTS}`,
+      'attach fewer networks',
+    );
   const cluster: CachedDelegate =
     networks.defaultNetwork === undefined
       ? {

@@ -1,12 +1,13 @@
 // NetworkAttachmentDefinitions for the CNI engine: from the informer cache, one GET for a NAD
 // the cache has not seen (created a moment before the pod), each config checked once per
 // resourceVersion. A NAD without spec.config is looked up on disk by name (NPWG v1.3 §3.4.1).
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkNadConfig, NODE_CONFLIST_FILE } from '../../api/cni/index.ts';
 import type { NadConfigResult } from '../../api/cni/index.ts';
 import { NETWORK_ATTACHMENT_DEFINITIONS, isNotFound } from '../../lib/kube/index.ts';
 import type { Informer, KubeClient, NetworkAttachmentDefinition } from '../../lib/kube/index.ts';
+import { readRegularFile } from '../agent/regular-file.ts';
 import { CNI_CODES, CniFailure } from '../cni/cni-error.ts';
 
 export class NadSource {
@@ -70,7 +71,7 @@ export class NadSource {
     for (const f of files) {
       if (f === NODE_CONFLIST_FILE) continue;
       try {
-        const text = await readFile(join(this.confDir, f), 'utf8');
+        const text = (await readRegularFile(join(this.confDir, f), 1024 * 1024)).toString('utf8');
         if ((JSON.parse(text) as { name?: unknown }).name === name) return text;
       } catch {
         // unreadable: not this one
