@@ -14,6 +14,9 @@ export interface InProcessContext {
   ifName: string;
   /** CNI_CONTAINERID. */
   containerId: string;
+  /** A directory of the agent's state dir for this plugin type (what its DEL needs across
+   * agent restarts); absent when the agent has none. */
+  stateDir?: string;
 }
 
 /** A plugin config as a plugin receives it on stdin: its own keys plus name, cniVersion,
@@ -33,7 +36,15 @@ export interface InProcessPlugin {
 }
 
 const REGISTRY: ReadonlyMap<string, InProcessPlugin> = new Map<string, InProcessPlugin>([
-  ['veth-to-host', vethToHost],
+  [
+    'veth-to-host',
+    // Its DEL needs no prevResult: the names derive from the container and ifname.
+    {
+      add: (conf, prev, ctx) => vethToHost.add(conf, prev, ctx),
+      del: (conf, _prev, ctx) => vethToHost.del(conf, ctx),
+      check: (conf, prev, ctx) => vethToHost.check(conf, prev, ctx),
+    },
+  ],
 ]);
 
 /** The in-process plugin serving `type`, or undefined when a binary serves it. */

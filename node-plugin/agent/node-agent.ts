@@ -3,6 +3,7 @@
 // (informers synced, cluster network found) and keeps it current; reports its state on
 // /healthz, /readyz, /metrics and in its NodeNetworkConfig's status.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   EventRecorder,
   Informer,
@@ -194,7 +195,11 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     return configState.written ? true : configState.message;
   };
   const engine = new CniEngine({
-    runner: new NetworkRunner({ binDirs: [opts.cniBinDir], timeoutMs: opts.pluginTimeoutMs }),
+    runner: new NetworkRunner({
+      binDirs: [opts.cniBinDir],
+      timeoutMs: opts.pluginTimeoutMs,
+      pluginStateDir: join(opts.stateDir, 'plugins'),
+    }),
     cache,
     locks: new KeyedLock(),
     kube,

@@ -38,11 +38,12 @@ export function toCniFailure(e: unknown, context?: string): CniFailure {
   if (e instanceof CniFailure)
     return context === undefined ? e : new CniFailure(e.code, `${prefix}${e.msg}`, e.details);
   if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    const details = (e as { details?: unknown }).details;
+    const { code, details, msg } = e as { code?: unknown; details?: unknown; msg?: unknown };
+    // A plugin error shaped like the spec's ({code, msg, details}) keeps msg and details apart.
+    const text = typeof msg === 'string' && msg !== '' ? msg : e.message;
     return new CniFailure(
       typeof code === 'number' && Number.isInteger(code) && code > 0 ? code : GENERIC_CNI_CODE,
-      `${prefix}${e.message}`,
+      `${prefix}${text}`,
       typeof details === 'string' ? details : '',
     );
   }

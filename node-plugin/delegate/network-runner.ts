@@ -2,6 +2,7 @@
 // list's name, the version negotiated with that plugin, the previous plugin's result converted
 // to that version, and runtimeConfig for the capabilities it declares. Plugin types served by
 // the agent run in-process (plugin-registry.ts); every other type runs its binary.
+import { join } from 'node:path';
 import { SUPPORTED_CNI_VERSIONS } from '../../api/cni/index.ts';
 import type { PluginConf } from '../../api/cni/index.ts';
 import { isPlainObject } from '../../api/common/index.ts';
@@ -11,7 +12,7 @@ import { convertResult } from '../cni/cni-result.ts';
 import type { CniResult } from '../cni/cni-result.ts';
 import { VersionCache } from '../cni/version-negotiation.ts';
 import { inProcessPlugin, SHIM_NAMES } from '../plugin-registry.ts';
-import type { InProcessConf, InProcessPlugin } from '../plugin-registry.ts';
+import type { InProcessConf, InProcessContext, InProcessPlugin } from '../plugin-registry.ts';
 import { execPluginBinary, findPluginBinary } from './plugin-binary.ts';
 import type { PluginEnv } from './plugin-binary.ts';
 
@@ -42,6 +43,8 @@ export interface GcAttachment {
 export interface RunnerOptions {
   /** Where plugin binaries are looked up (and CNI_PATH for them). */
   binDirs: readonly string[];
+  /** Where in-process plugins keep state: <dir>/<type>; none when absent. */
+  pluginStateDir?: string;
   /** Per plugin call; default 60 s. */
   timeoutMs?: number;
 }
@@ -154,6 +157,20 @@ export class NetworkRunner {
     }
   }
 
+  /** The context an in-process plugin of `type` gets for an attachment. */
+  inProcessContext(
+    type: string,
+    at: Pick<AttachmentTarget, 'netns' | 'ifName' | 'containerId'>,
+  ): InProcessContext {
+    const ctx: InProcessContext = {
+      netns: at.netns,
+      ifName: at.ifName,
+      containerId: at.containerId,
+    };
+    if (this.opts.pluginStateDir !== undefined) ctx.stateDir = join(this.opts.pluginStateDir, type);
+    return ctx;
+  }
+
   private async resolve(plugin: PluginConf, requested: string): Promise<Resolved> {
     const type = plugin.type;
     const inProcess = inProcessPlugin(type);
@@ -213,7 +230,7 @@ export class NetworkRunner {
   ): Promise<unknown> {
     const { conf, prev: prevResult } = input;
     const plugin = r.inProcess as InProcessPlugin;
-    const ctx = { netns: at.netns, ifName: at.ifName, containerId: at.containerId };
+    const ctx = this.inProcessContext(r.type, at);
     try {
       if (command === 'ADD') return await plugin.add(conf, prevResult, ctx);
       if (command === 'DEL') return void (await plugin.del(conf, prevResult, ctx));

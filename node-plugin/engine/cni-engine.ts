@@ -36,7 +36,7 @@ export class CniEngine {
       );
     // A chained plugin run by the runtime itself: prevResult comes in the config.
     const { prevResult, ...conf } = req.config;
-    const ctx = { netns: req.netns, ifName: req.ifName, containerId: req.containerId };
+    const ctx = this.deps.runner.inProcessContext(type, req);
     const typed = { ...conf, type };
     try {
       if (req.command === 'ADD') return await plugin.add(typed, prevResult, ctx);

@@ -18,11 +18,7 @@ export function add(
   return Promise.reject(notBuilt('ADD'));
 }
 
-export function del(
-  _conf: InProcessConf,
-  _prev: unknown,
-  _ctx: InProcessContext,
-): Promise<unknown> {
+export function del(_conf: InProcessConf, _ctx: InProcessContext): Promise<unknown> {
   return Promise.reject(notBuilt('DEL'));
 }
 
