@@ -138,10 +138,8 @@ export function registerAgentCommand(
     .addOption(
       new Option(
         '--concurrent-attachments',
-        'add a pod’s attachments at the same time (after the cluster network)',
-      )
-        .env('PLEXUS_CONCURRENT_ATTACHMENTS')
-        .default(false),
+        'add a pod’s attachments at the same time (after the cluster network); env PLEXUS_CONCURRENT_ATTACHMENTS=true',
+      ).default(false),
     )
     .addOption(
       new Option(
@@ -155,10 +153,8 @@ export function registerAgentCommand(
     .addOption(
       new Option(
         '--cleanup-config-on-exit',
-        'remove the node CNI config on every shutdown, not only on uninstall',
-      )
-        .env('PLEXUS_CLEANUP_CONFIG_ON_EXIT')
-        .default(false),
+        'remove the node CNI config on every shutdown, not only on uninstall; env PLEXUS_CLEANUP_CONFIG_ON_EXIT=true',
+      ).default(false),
     )
     .addOption(
       new Option(
@@ -182,7 +178,27 @@ export function registerAgentCommand(
     .action(async (flags: AgentFlags) => setCode(await runAgent(flags, io)));
 }
 
+/** A boolean from the environment: true/false/1/0 (commander would take "false" for true). */
+function envBool(name: string, env: NodeJS.ProcessEnv): boolean | string {
+  const v = env[name];
+  if (v === undefined || v === '') return false;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  return `${name}=${JSON.stringify(v.slice(0, 40))} is not true or false`;
+}
+
 async function runAgent(flags: AgentFlags, io: CliIO): Promise<number> {
+  for (const [name, key] of [
+    ['PLEXUS_CONCURRENT_ATTACHMENTS', 'concurrentAttachments'],
+    ['PLEXUS_CLEANUP_CONFIG_ON_EXIT', 'cleanupConfigOnExit'],
+  ] as const) {
+    const v = envBool(name, process.env);
+    if (typeof v === 'string') {
+      io.stderr.write(`plexus agent: ${v}\n`);
+      return 2;
+    }
+    flags[key] ||= v;
+  }
   if (flags.uninstall) {
     const out = await uninstallAgent(flags);
     if (out.complete) {
