@@ -184,7 +184,7 @@ export class NetworkRunner {
         `plugin type ${type} is served by the Plexus agent itself and cannot be a delegate here`,
       );
     }
-    const bin = await findPluginBinary(type, this.opts.binDirs);
+    const bin = findPluginBinary(type, this.opts.binDirs);
     return { type, version: await this.versions.negotiate(bin, type, requested), bin };
   }
 
