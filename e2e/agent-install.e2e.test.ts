@@ -176,11 +176,13 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
     expect(existsSync(conflist)).toBe(false);
     expect(existsSync(join(node.host.cniBinDir, 'plexus'))).toBe(true);
 
+    // This agent was started without waiting for /readyz: wait for its config before the DEL.
     await node.agent.service.start();
+    await node.agent.waitReady(20_000);
     await node.driver.del(attachment);
     await node.agent.service.stop();
     const second = await uninstall();
-    expect(second.code).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
     expect(existsSync(conflist)).toBe(false);
     for (const shim of ['plexus', 'plexus-overlay', 'veth-to-host'])
       expect(existsSync(join(node.host.cniBinDir, shim))).toBe(false);
@@ -191,10 +193,12 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
     await kubectl(cp, ['apply', '--server-side', '-f', DAEMONSET]);
     // The agent checks at start that its DaemonSet exists (a missing one is a typo, not an uninstall).
     await node.agent.service.restart();
+    await node.agent.waitReady(20_000);
     expect(existsSync(conflist)).toBe(true);
     await node.agent.service.stop();
     expect(existsSync(conflist)).toBe(true);
     await node.agent.service.start();
+    await node.agent.waitReady(20_000);
     await kubectl(cp, ['delete', 'daemonset', 'plexus-agent', '-n', 'plexus', '--wait=false']);
     await node.agent.service.stop();
     expect(existsSync(conflist)).toBe(false);
