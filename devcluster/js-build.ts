@@ -12,7 +12,9 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
@@ -55,8 +57,14 @@ export function resolveJsBuild(): string {
   const hash = createHash('sha256').update(process.version);
   for (const f of files)
     hash.update(relative(REPO, f)).update('\0').update(readFileSync(f)).update('\0');
-  const dest = join(cacheRoot(), 'js', `plexus-${hash.digest('hex').slice(0, 16)}`);
-  if (existsSync(join(dest, '.plexus-build'))) return dest;
+  const root = join(cacheRoot(), 'js');
+  const dest = join(root, `plexus-${hash.digest('hex').slice(0, 16)}`);
+  const marker = join(dest, '.plexus-build');
+  if (existsSync(marker)) {
+    const now = new Date();
+    utimesSync(marker, now, now); // recently used: kept by the prune below
+    return dest;
+  }
   const tmp = `${dest}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   for (const f of files) {
@@ -70,7 +78,28 @@ export function resolveJsBuild(): string {
   );
   symlinkSync(join(REPO, 'node_modules'), join(tmp, 'node_modules'));
   writeFileSync(join(tmp, '.plexus-build'), `files=${files.length}\nnode=${process.version}\n`);
-  rmSync(dest, { recursive: true, force: true });
-  renameSync(tmp, dest);
+  // Another process may have finished the same build meanwhile: its copy is as good as ours.
+  try {
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(marker)) throw e;
+  }
+  pruneOldBuilds(root, dest);
   return dest;
+}
+
+/** Builds nobody used for 14 days go (each checkout and each source change makes one). */
+function pruneOldBuilds(root: string, keep: string): void {
+  const cutoff = Date.now() - 14 * 24 * 3600 * 1000;
+  for (const name of readdirSync(root)) {
+    const dir = join(root, name);
+    if (dir === keep || !name.startsWith('plexus-')) continue;
+    try {
+      if (statSync(join(dir, '.plexus-build')).mtimeMs < cutoff)
+        rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // no marker: an interrupted build of another process, or one being written
+    }
+  }
 }
