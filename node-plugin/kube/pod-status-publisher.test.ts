@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetworkStatus } from '../../api/npwg/index.ts';
-import { withoutReleased } from './pod-status-publisher.ts';
+import { supersedes, withoutReleased } from './pod-status-publisher.ts';
+import type { Job } from './pod-status-publisher.ts';
 
 const status = buildNetworkStatus([
   {
@@ -44,5 +45,30 @@ describe('withoutReleased', () => {
     };
     expect(withoutReleased(status, all)).toBeNull();
     expect(withoutReleased(undefined, all)).toBeNull();
+  });
+});
+
+describe('supersedes', () => {
+  const ref = { namespace: 'ns', name: 'web' };
+  const publish = (ips: string[]): { job: Job } => ({
+    job: {
+      kind: 'publish',
+      ref,
+      entries: [{ name: 'default', interface: 'eth0', ips, default: true }],
+    },
+  });
+  const release = (ips: string[]): { job: Job } => ({
+    job: { kind: 'release', ref, released: { ips: new Set(ips), macs: new Set() } },
+  });
+
+  it('drops a failing publish for a newer publish, or for a release of all its addresses', () => {
+    expect(supersedes([publish(['10.0.0.1'])])).toBe(false);
+    expect(supersedes([publish(['10.0.0.1']), publish(['10.0.0.2'])])).toBe(true);
+    expect(supersedes([publish(['10.0.0.1']), release(['10.0.0.1', '10.0.0.9'])])).toBe(true);
+  });
+
+  it('keeps it when the release is another sandbox’s', () => {
+    expect(supersedes([publish(['10.0.0.2']), release(['10.0.0.1'])])).toBe(false);
+    expect(supersedes([release(['10.0.0.1']), publish(['10.0.0.2'])])).toBe(false);
   });
 });

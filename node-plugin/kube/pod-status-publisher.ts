@@ -21,7 +21,7 @@ export interface Released {
   macs: ReadonlySet<string>;
 }
 
-type Job =
+export type Job =
   | { kind: 'publish'; ref: PodRef; entries: NetworkStatus[] }
   | { kind: 'release'; ref: PodRef; released: Released };
 
@@ -179,9 +179,21 @@ export class PodStatusPublisher {
   }
 }
 
-/** A later publish in the queue makes an earlier failing one pointless. */
-function supersedes(jobs: readonly { job: Job }[]): boolean {
-  return jobs.slice(1).some((j) => j.job.kind === 'publish');
+/**
+ * Whether a later job makes the failing publish at the head of the queue pointless: a later
+ * publish (newer entries), or a release of every address it would publish (its sandbox was
+ * deleted meanwhile). A release of another sandbox's addresses does not.
+ */
+export function supersedes(jobs: readonly { job: Job }[]): boolean {
+  const head = jobs[0]?.job;
+  if (head === undefined || head.kind !== 'publish') return false;
+  const ips = head.entries.flatMap((e) => e.ips ?? []);
+  return jobs
+    .slice(1)
+    .some(
+      ({ job }) =>
+        job.kind === 'publish' || (ips.length > 0 && ips.every((ip) => job.released.ips.has(ip))),
+    );
 }
 
 function isUidMismatch(e: unknown): boolean {
