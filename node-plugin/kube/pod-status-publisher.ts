@@ -121,7 +121,16 @@ export class PodStatusPublisher {
         this.written++;
         return true;
       } catch (e) {
-        if (isNotFound(e) || isUidMismatch(e)) return false;
+        if (isNotFound(e)) return false;
+        if (!retryable(e)) {
+          // A pod recreated under the same name (its uid no longer matches: 422), no right
+          // to write it (403): retrying cannot help.
+          this.opts.logger.error(
+            { pod: `${job.ref.namespace}/${job.ref.name}`, err: (e as Error).message },
+            `network-status ${job.kind} refused; not retried`,
+          );
+          return false;
+        }
         this.failedAttempts++;
         const delay = backoff.next();
         this.opts.logger.warn(
@@ -196,11 +205,8 @@ export function supersedes(jobs: readonly { job: Job }[]): boolean {
     );
 }
 
-function isUidMismatch(e: unknown): boolean {
-  return (
-    e instanceof ApiError &&
-    e.status === 409 &&
-    /uid/i.test(e.message) &&
-    /precondition/i.test(e.message)
-  );
+/** Worth another try: the API server away or busy (no answer, 5xx, 429, 408) or a conflict. */
+function retryable(e: unknown): boolean {
+  if (!(e instanceof ApiError)) return true;
+  return e.status >= 500 || e.status === 429 || e.status === 408 || isConflict(e);
 }
