@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetworkStatus } from '../../api/npwg/index.ts';
-import { supersedes, withoutReleased } from './pod-status-publisher.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { PodStatusPublisher, supersedes, withoutReleased } from './pod-status-publisher.ts';
 import type { Job } from './pod-status-publisher.ts';
 
 const status = buildNetworkStatus([
@@ -70,5 +71,53 @@ describe('supersedes', () => {
   it('keeps it when the release is another sandbox’s', () => {
     expect(supersedes([publish(['10.0.0.2']), release(['10.0.0.1'])])).toBe(false);
     expect(supersedes([release(['10.0.0.1']), publish(['10.0.0.2'])])).toBe(false);
+  });
+});
+
+describe('PodStatusPublisher.release', () => {
+  it('asks the server when the cached pod does not show the status yet (a DEL right after its ADD)', async () => {
+    const annotated = {
+      metadata: {
+        name: 'web',
+        namespace: 'ns',
+        uid: 'u1',
+        resourceVersion: '7',
+        annotations: { 'k8s.v1.cni.cncf.io/network-status': status },
+      },
+    };
+    const patches: unknown[] = [];
+    const client = {
+      get: async () => annotated,
+      patch: async (_t: unknown, _target: unknown, body: unknown) => {
+        patches.push(body);
+        return annotated;
+      },
+    };
+    // The informer cache still holds the pod as it was before the ADD's status write.
+    const pods = {
+      cached: () => ({
+        metadata: { name: 'web', namespace: 'ns', uid: 'u1', resourceVersion: '6' },
+      }),
+    };
+    const publisher = new PodStatusPublisher({
+      client: client as never,
+      pods: pods as never,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      firstAttemptMs: 5000,
+    });
+    const all = {
+      ips: new Set(['10.244.1.5', '192.168.1.5', 'fd00::5']),
+      macs: new Set(['02:00:00:00:00:03']),
+    };
+    expect(await publisher.release({ namespace: 'ns', name: 'web', uid: 'u1' }, all)).toBe(true);
+    expect(patches).toEqual([
+      {
+        metadata: {
+          resourceVersion: '7',
+          annotations: { 'k8s.v1.cni.cncf.io/network-status': null },
+        },
+      },
+    ]);
+    publisher.stop();
   });
 });

@@ -165,14 +165,18 @@ export class PodStatusPublisher {
       return;
     }
     for (let tries = 0; ; tries++) {
-      const pod: Pod =
-        (tries === 0 ? this.opts.pods.cached(job.ref) : undefined) ??
-        (await client.get(PODS, target, signal));
+      const cached = tries === 0 ? this.opts.pods.cached(job.ref) : undefined;
+      const fresh = cached === undefined;
+      const pod: Pod = cached ?? (await client.get(PODS, target, signal));
       if (job.ref.uid !== undefined && job.ref.uid !== '' && pod.metadata?.uid !== job.ref.uid)
         return;
       const current = pod.metadata?.annotations?.[NETWORK_STATUS_ANNOTATION];
       const next = withoutReleased(current, job.released);
-      if ((next ?? undefined) === current) return;
+      if ((next ?? undefined) === current) {
+        // The cache may not have seen the ADD's status write yet: only the server says "nothing to do".
+        if (fresh) return;
+        continue;
+      }
       const metadata = {
         resourceVersion: pod.metadata?.resourceVersion,
         annotations: { [NETWORK_STATUS_ANNOTATION]: next },
