@@ -123,8 +123,8 @@ export class PodStatusPublisher {
       } catch (e) {
         if (isNotFound(e)) return false;
         if (!retryable(e)) {
-          // A pod recreated under the same name (its uid no longer matches: 422), no right
-          // to write it (403): retrying cannot help.
+          // A pod recreated under the same name (its uid no longer matches: 422): retrying
+          // cannot help.
           this.opts.logger.error(
             { pod: `${job.ref.namespace}/${job.ref.name}`, err: (e as Error).message },
             `network-status ${job.kind} refused; not retried`,
@@ -209,8 +209,11 @@ export function supersedes(jobs: readonly { job: Job }[]): boolean {
     );
 }
 
-/** Worth another try: the API server away or busy (no answer, 5xx, 429, 408) or a conflict. */
+/**
+ * Worth another try: anything but a request the server judges malformed (400) or invalid (422,
+ * e.g. the uid of a pod recreated under the same name). 401 and 403 are retried too: an API
+ * server that has just started answers them until its authenticator and RBAC caches are warm.
+ */
 function retryable(e: unknown): boolean {
-  if (!(e instanceof ApiError)) return true;
-  return e.status >= 500 || e.status === 429 || e.status === 408 || isConflict(e);
+  return !(e instanceof ApiError && (e.status === 400 || e.status === 422));
 }
