@@ -96,6 +96,16 @@ function report(label: string, rounds: readonly Round[]): boolean {
   return ok;
 }
 
+/** The fixed cost of the hop alone: STATUS through libcni, the shim and the agent (Debian's
+ * plugins speak no STATUS, so no delegate runs). */
+async function hopFloor(c: CniBenchCluster): Promise<void> {
+  const times: number[] = [];
+  for (let i = 0; i < 40; i++) times.push((await c.driver.status()).micros / 1000);
+  console.log(
+    `libcni → shim → agent → answer (STATUS, no delegate): p50 ${ms(q(times, 0.5))} p99 ${ms(q(times, 0.99))}`,
+  );
+}
+
 /** The agent's API requests by method/resource from its /metrics. */
 async function apiRequests(agent: DevAgent): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -155,6 +165,7 @@ export async function run(): Promise<boolean> {
     );
     let agent = await startBenchAgent(r, c);
     const sequential = report('sequential', await measure(c, r, 0));
+    await hopFloor(c);
     await requestsPerOp(c, r, agent, 20);
     const rss = vm(agent.service.pid, 'VmRSS');
     const peak = vm(agent.service.pid, 'VmHWM');
