@@ -66,7 +66,7 @@ async function round(c: CniBenchCluster, run: Run, i: number): Promise<Round> {
   return r;
 }
 
-async function measure(c: CniBenchCluster, run: Run, offset: number): Promise<Round[]> {
+async function measureRounds(c: CniBenchCluster, run: Run, offset: number): Promise<Round[]> {
   const rounds: Round[] = [];
   for (let i = 0; i < WARMUP + ROUNDS; i++) {
     const r = await round(c, run, offset + i);
@@ -151,7 +151,7 @@ async function requestsPerOp(
   );
 }
 
-export async function run(): Promise<boolean> {
+export async function measure(): Promise<boolean> {
   const missing = missingPrereqs();
   if (missing.length > 0) {
     console.log(`cannot run: missing ${missing.join('; ')}`);
@@ -164,7 +164,7 @@ export async function run(): Promise<boolean> {
       `load average at start: ${load()} (2 cores here; the lead re-runs on a quiet machine)`,
     );
     let agent = await startBenchAgent(r, c);
-    const sequential = report('sequential', await measure(c, r, 0));
+    const sequential = report('sequential', await measureRounds(c, r, 0));
     await hopFloor(c);
     await requestsPerOp(c, r, agent, 20);
     const rss = vm(agent.service.pid, 'VmRSS');
@@ -181,7 +181,7 @@ export async function run(): Promise<boolean> {
       await agent.service.stop();
       await agent.forwarder.stop();
       agent = await startBenchAgent(r, c, [...flags]);
-      report(label, await measure(c, r, offset));
+      report(label, await measureRounds(c, r, offset));
     }
     console.log(`load average at end: ${load()}`);
     return sequential && rssOk;

@@ -1,7 +1,7 @@
 // Benchmarks: `npm run bench` runs every bench/*.bench.ts and prints medians.
 // Targets are checked here, never in unit tests (the machines are noisy).
-// A benchmark module exports `benches: BenchCase[]`, or, for a system benchmark that times
-// itself (real processes, a real cluster), `run(): Promise<boolean>` (false: a target missed).
+// A benchmark module exports `benches: BenchCase[]`, or `measure(): Promise<boolean>` when it
+// runs its own load (servers, other processes) and checks its own targets (false: missed).
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -18,14 +18,14 @@ let failed = false;
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as {
     benches?: BenchCase[];
-    run?: () => Promise<boolean>;
+    measure?: () => Promise<boolean>;
   };
-  if (mod.run !== undefined) {
+  if (mod.measure !== undefined) {
     console.log(`\n## ${file}`);
-    if (!(await mod.run())) failed = true;
+    if (!(await mod.measure())) failed = true;
     continue;
   }
-  if (mod.benches === undefined) throw new Error(`${file} exports neither benches nor run`);
+  if (mod.benches === undefined) throw new Error(`${file} exports neither benches nor measure`);
   const benches = mod.benches;
   const bench = new Bench({ time: 2000, warmupTime: 500 });
   for (const c of benches) bench.add(c.name, c.fn);

@@ -7,7 +7,7 @@ import { parseCidr } from '../api/net/index.ts';
 import { dns1123LabelProblem } from '../api/common/index.ts';
 import { InputError } from './validate/input-error.ts';
 import { runValidate, type CliIO } from './validate/command.ts';
-import { registerAgentCommand } from './agent/command.ts';
+import { agentCommand } from './agent/command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -130,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       },
     );
 
-  registerAgentCommand(program, io, (c) => (code = c));
+  program.addCommand(agentCommand(io, (c) => (code = c)).copyInheritedSettings(program));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -54,6 +54,9 @@ export async function resolveAgentBuilds(opts: GoBuildOptions = {}): Promise<Age
   return { shim: shim.bin as string, forward: forward.bin as string };
 }
 
+/** The namespace of the agent's ServiceAccount and DaemonSet (manifests/base). */
+export const AGENT_NAMESPACE = 'plexus-system';
+
 /** Applies the agent's namespace, ServiceAccount and RBAC, and returns a token for it. */
 export async function agentCredentials(cp: ControlPlaneInfo): Promise<string> {
   for (const f of AGENT_RBAC_FILES)
@@ -63,7 +66,7 @@ export async function agentCredentials(cp: ControlPlaneInfo): Promise<string> {
     'token',
     'plexus-agent',
     '-n',
-    'plexus',
+    AGENT_NAMESPACE,
     '--duration=48h',
   ]);
   return res.stdout.trim();

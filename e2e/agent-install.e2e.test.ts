@@ -42,7 +42,7 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
       fabric,
       hostOptions: { defaultNetwork: false },
       waitReady: false,
-      agentArgs: ['--owner-daemonset=plexus/plexus-agent'],
+      agentArgs: ['--owner-daemonset=plexus-system/plexus-agent'],
     });
     conflist = join(node.host.cniConfDir, '00-plexus.conflist');
   });
@@ -52,7 +52,7 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
       'daemonset',
       'plexus-agent',
       '-n',
-      'plexus',
+      'plexus-system',
       '--ignore-not-found',
     ]);
     await run?.close();
@@ -199,7 +199,14 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
     expect(existsSync(conflist)).toBe(true);
     await node.agent.service.start();
     await node.agent.waitReady(20_000);
-    await kubectl(cp, ['delete', 'daemonset', 'plexus-agent', '-n', 'plexus', '--wait=false']);
+    await kubectl(cp, [
+      'delete',
+      'daemonset',
+      'plexus-agent',
+      '-n',
+      'plexus-system',
+      '--wait=false',
+    ]);
     await node.agent.service.stop();
     expect(existsSync(conflist)).toBe(false);
   });
@@ -224,7 +231,7 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
     expect(await can('list', 'network-attachment-definitions.k8s.cni.cncf.io', '-A')).toBe('yes');
     expect(await can('patch', 'nodenetworkconfigs.plexus.dev', '--subresource=status')).toBe('yes');
     expect(await can('create', 'events.events.k8s.io', '-n', 'default')).toBe('yes');
-    expect(await can('get', 'daemonsets/plexus-agent', '-n', 'plexus')).toBe('yes');
+    expect(await can('get', 'daemonsets/plexus-agent', '-n', 'plexus-system')).toBe('yes');
     // Beyond: the spec of pods, other objects, writing NADs or NodeNetworkConfig specs, secrets.
     expect(await can('patch', 'pods', '-n', 'default')).toBe('no');
     expect(await can('create', 'pods', '-n', 'default')).toBe('no');
@@ -234,7 +241,7 @@ describe.skipIf(skipReason() !== null)('node agent install and uninstall', () =>
     ).toBe('no');
     expect(await can('patch', 'nodenetworkconfigs.plexus.dev')).toBe('no');
     expect(await can('get', 'secrets', '-A')).toBe('no');
-    expect(await can('get', 'daemonsets/other', '-n', 'plexus')).toBe('no');
+    expect(await can('get', 'daemonsets/other', '-n', 'plexus-system')).toBe('no');
     expect(await can('list', 'nodes')).toBe('no');
   });
 });

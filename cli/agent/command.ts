@@ -4,8 +4,7 @@
 // DaemonSet is being deleted (--owner-daemonset) or --cleanup-config-on-exit asks for it.
 // `plexus agent --uninstall` removes the node's CNI config (and the shim once no pod is
 // attached) and exits.
-import { InvalidArgumentError, Option } from 'commander';
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../../api/common/index.ts';
 import { createLogger, parseLogLevel } from '../../lib/log/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
@@ -80,13 +79,9 @@ function logLevel(value: string): string {
   }
 }
 
-export function registerAgentCommand(
-  program: Command,
-  io: CliIO,
-  setCode: (code: number) => void,
-): void {
-  program
-    .command('agent')
+/** The `agent` subcommand; `done` gets the exit code. */
+export function agentCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command('agent')
     .description(
       'run the Plexus node agent: CNI for multi-interface pods on this node (a DaemonSet)',
     )
@@ -175,7 +170,7 @@ export function registerAgentCommand(
         .env('PLEXUS_LOG_LEVEL')
         .argParser(logLevel),
     )
-    .action(async (flags: AgentFlags) => setCode(await runAgent(flags, io)));
+    .action(async (flags: AgentFlags) => done(await runAgent(flags, io)));
 }
 
 /** A boolean from the environment: true/false/1/0 (commander would take "false" for true). */
