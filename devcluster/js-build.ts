@@ -23,8 +23,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-/** The folders a running part loads from. */
-export const JS_BUILD_DIRS = ['api', 'lib', 'node-plugin', 'cli'] as const;
+/** The folders the `plexus` CLI loads from (every running part: cli/main.ts imports them all). */
+export const JS_BUILD_DIRS = ['api', 'lib', 'operator', 'webhooks', 'node-plugin', 'cli'] as const;
 
 function cacheRoot(): string {
   const env = process.env;
@@ -42,7 +42,7 @@ function sources(): string[] {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) out.push(p);
     }
   };
-  for (const d of JS_BUILD_DIRS) walk(join(REPO, d));
+  for (const d of JS_BUILD_DIRS) if (existsSync(join(REPO, d))) walk(join(REPO, d));
   return out.sort();
 }
 
