@@ -1,0 +1,3 @@
+module plexus.dev/devcluster/netns-forward
+
+go 1.26

@@ -1,0 +1,3 @@
+module plexus.dev/node-plugin/shim
+
+go 1.26
