@@ -125,6 +125,7 @@ describe('OverlayNetworkSchema', () => {
       'VNI',
       'Allocated',
       'Capacity',
+      'NADs',
       'Ready',
       'Age',
     ]);
