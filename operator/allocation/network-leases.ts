@@ -1,0 +1,302 @@
+// The allocation index of one network: what etcd holds under its prefix (the
+// config, every lease, Plexus' node owner records), kept in step by a list and
+// a watch, plus the slots reserved in memory for transactions in flight.
+//
+// Who holds what is read from etcd alone, so a new leader or a restarted
+// operator knows exactly what the last one did:
+//   - `<prefix>/plexus/nodes/<node>` = `10.5.34.0-24` says node holds that subnet;
+//   - a lease is ours when such a record names it and its VtepMAC is the node's
+//     derived one; every other lease is foreign (an upstream flanneld, a person)
+//     and its slots are never handed out, nor is it ever written or deleted.
+// Events older than what the index already knows (our own transaction results
+// are applied at once, the watch repeats them later) are ignored by revision.
+import {
+  deriveVtepMac,
+  parseLeaseValue,
+  parseSubnetKeyName,
+  slotOfSubnet,
+  slotsCovered,
+  subnetKeyName,
+  subnetOfSlot,
+} from '../../api/overlay/index.ts';
+import type { FlannelLease, LeaseSubnet, SubnetPlan } from '../../api/overlay/index.ts';
+import type { KeyValue } from '../../lib/etcd/index.ts';
+import { SlotBitmap } from './slot-bitmap.ts';
+
+/** The network an index is for. */
+export interface NetworkRef {
+  name: string;
+  etcdPrefix: string;
+  plan: SubnetPlan;
+}
+
+/** A foreign lease covering more slots than this is tracked without marking each one. */
+const MAX_SLOTS_PER_FOREIGN_LEASE = 1 << 16;
+
+interface LeaseEntry {
+  kv: KeyValue;
+  name: string;
+  subnet: LeaseSubnet;
+  /** Undefined when flanneld could not read it either (it still blocks its subnet). */
+  lease?: FlannelLease;
+  /** Slots it covers, when it lies in the plan. */
+  slots?: { first: number; last: number };
+}
+
+interface OwnerEntry {
+  kv: KeyValue;
+  node: string;
+  /** The subnet named, when the value names a subnet of the plan. */
+  subnet?: LeaseSubnet;
+  slot?: number;
+}
+
+/** What a node holds in the network, as etcd says. */
+export interface NodeHolding {
+  node: string;
+  subnet: LeaseSubnet;
+  slot: number;
+  owner: KeyValue;
+  /** The lease, when it exists and is ours. */
+  lease?: KeyValue;
+  value?: FlannelLease;
+  /** complete: owner record and our lease; missing: no lease at that subnet;
+   * taken: a lease that is not ours sits there (someone overwrote it). */
+  state: 'complete' | 'missing' | 'taken';
+}
+
+type KeyKind =
+  | { kind: 'config' }
+  | { kind: 'lease'; name: string }
+  | { kind: 'owner'; node: string }
+  | { kind: 'other' };
+
+export class NetworkLeases {
+  readonly ref: NetworkRef;
+  configKv: KeyValue | undefined;
+  private readonly leases = new Map<string, LeaseEntry>();
+  private readonly owners = new Map<string, OwnerEntry>();
+  /** subnet name → node whose owner record names it. */
+  private readonly ownerOfSubnet = new Map<string, string>();
+  private readonly bitmap: SlotBitmap;
+  /** slot → node, reserved for a transaction in flight. */
+  private readonly pending = new Map<number, string>();
+  /** key → revision of a delete we applied before the watch reported it. */
+  private readonly tombstones = new Map<string, bigint>();
+  private readonly macs = new Map<string, string>();
+  /** Called when a slot becomes free (waiting nodes may get one now). */
+  onSlotFreed: (() => void) | undefined;
+
+  constructor(ref: NetworkRef) {
+    this.ref = ref;
+    this.bitmap = new SlotBitmap(ref.plan.capacity);
+  }
+
+  get capacity(): number {
+    return this.ref.plan.capacity;
+  }
+
+  /** The VtepMAC of `node` in this network (cached: derived once per node). */
+  vtepMac(node: string): string {
+    let mac = this.macs.get(node);
+    if (mac === undefined) this.macs.set(node, (mac = deriveVtepMac(this.ref.name, node)));
+    return mac;
+  }
+
+  /** Makes the index hold exactly `kvs` (a list of the prefix). */
+  replaceAll(kvs: readonly KeyValue[]): void {
+    for (const e of [...this.leases.values()]) this.removeLease(e);
+    for (const o of [...this.owners.values()]) this.removeOwner(o);
+    this.configKv = undefined;
+    this.tombstones.clear();
+    for (const kv of kvs) this.applyPut(kv);
+  }
+
+  /** A put seen in etcd (list, watch, or our own transaction). Returns whether it changed anything. */
+  applyPut(kv: KeyValue): boolean {
+    const k = this.classify(kv.key);
+    if (k.kind === 'other') return false;
+    const rev = BigInt(kv.modRevision);
+    const tomb = this.tombstones.get(kv.key);
+    if (tomb !== undefined) {
+      if (rev <= tomb) return false;
+      this.tombstones.delete(kv.key);
+    }
+    const known = this.current(k);
+    if (known !== undefined && BigInt(known.modRevision) >= rev) return false;
+    if (k.kind === 'config') this.configKv = kv;
+    else if (k.kind === 'lease') this.putLease(k.name, kv);
+    else this.putOwner(k.node, kv);
+    return true;
+  }
+
+  /** A delete seen in etcd at `revision`. Returns whether it changed anything. */
+  applyDelete(key: string, revision: string): boolean {
+    const k = this.classify(key);
+    if (k.kind === 'other') return false;
+    const rev = BigInt(revision);
+    const tomb = this.tombstones.get(key);
+    if (tomb !== undefined && rev >= tomb) this.tombstones.delete(key);
+    const known = this.current(k);
+    if (known === undefined || BigInt(known.modRevision) > rev) return false;
+    if (k.kind === 'config') this.configKv = undefined;
+    else if (k.kind === 'lease') this.removeLease(this.leases.get(k.name) as LeaseEntry);
+    else this.removeOwner(this.owners.get(k.node) as OwnerEntry);
+    return true;
+  }
+
+  /** A delete we made: applied now, and remembered until the watch reports it. */
+  applyOwnDelete(key: string, revision: string): void {
+    if (this.applyDelete(key, revision) || !this.tombstones.has(key))
+      this.tombstones.set(key, BigInt(revision));
+  }
+
+  /** What `node` holds, when its owner record names a subnet of the plan. */
+  holding(node: string): NodeHolding | undefined {
+    const o = this.owners.get(node);
+    if (o?.subnet === undefined || o.slot === undefined) return undefined;
+    const name = subnetKeyName(o.subnet);
+    const base = { node, subnet: o.subnet, slot: o.slot, owner: o.kv };
+    const l = this.leases.get(name);
+    if (l === undefined) return { ...base, state: 'missing' };
+    if (!this.isOurs(l)) return { ...base, state: 'taken' };
+    return { ...base, lease: l.kv, ...(l.lease ? { value: l.lease } : {}), state: 'complete' };
+  }
+
+  /** The owner record of `node`, whatever it names (a stale one must be deleted). */
+  ownerRecord(node: string): KeyValue | undefined {
+    return this.owners.get(node)?.kv;
+  }
+
+  /** Nodes with an owner record in this network. */
+  nodes(): string[] {
+    return [...this.owners.keys()];
+  }
+
+  /** The lease at a subnet, ours or not. */
+  leaseAt(subnet: LeaseSubnet): KeyValue | undefined {
+    return this.leases.get(subnetKeyName(subnet))?.kv;
+  }
+
+  /** Leases ours (complete holdings) and foreign. */
+  counts(): { ours: number; foreign: number } {
+    let ours = 0;
+    for (const l of this.leases.values()) if (this.isOurs(l)) ours++;
+    return { ours, foreign: this.leases.size - ours };
+  }
+
+  /** Foreign leases, for messages and tests. */
+  foreignLeases(): { name: string; kv: KeyValue }[] {
+    return [...this.leases.values()]
+      .filter((l) => !this.isOurs(l))
+      .map((l) => ({ name: l.name, kv: l.kv }));
+  }
+
+  /** Takes a free slot for `node` until commit or unreserve; undefined when none is free. */
+  reserve(node: string): { slot: number; subnet: LeaseSubnet } | undefined {
+    const slot = this.bitmap.nextFree();
+    if (slot === undefined) return undefined;
+    this.bitmap.take(slot);
+    this.pending.set(slot, node);
+    return { slot, subnet: subnetOfSlot(this.ref.plan, slot) };
+  }
+
+  /** Gives a reservation back (its transaction ran, successfully or not). */
+  unreserve(slot: number): void {
+    if (!this.pending.delete(slot)) return;
+    this.release(slot);
+  }
+
+  /** Free slots right now. */
+  get free(): number {
+    return this.capacity - this.bitmap.size;
+  }
+
+  private isOurs(l: LeaseEntry): boolean {
+    const node = this.ownerOfSubnet.get(l.name);
+    return node !== undefined && l.lease?.vtepMac === this.vtepMac(node);
+  }
+
+  private current(k: KeyKind): KeyValue | undefined {
+    if (k.kind === 'config') return this.configKv;
+    if (k.kind === 'lease') return this.leases.get(k.name)?.kv;
+    if (k.kind === 'owner') return this.owners.get(k.node)?.kv;
+    return undefined;
+  }
+
+  private classify(key: string): KeyKind {
+    const p = this.ref.etcdPrefix;
+    if (!key.startsWith(`${p}/`)) return { kind: 'other' };
+    const rel = key.slice(p.length + 1);
+    if (rel === 'config') return { kind: 'config' };
+    if (rel.startsWith('subnets/')) {
+      const name = rel.slice('subnets/'.length);
+      return name.includes('/') ? { kind: 'other' } : { kind: 'lease', name };
+    }
+    if (rel.startsWith('plexus/nodes/')) {
+      const node = rel.slice('plexus/nodes/'.length);
+      return node === '' || node.includes('/') ? { kind: 'other' } : { kind: 'owner', node };
+    }
+    return { kind: 'other' };
+  }
+
+  private putLease(name: string, kv: KeyValue): void {
+    const old = this.leases.get(name);
+    if (old !== undefined) this.removeLease(old, false);
+    const subnet = parseSubnetKeyName(name);
+    // A key flannel cannot read as a subnet blocks nothing (flanneld ignores it too).
+    if (subnet === undefined) return;
+    const parsed = parseLeaseValue(kv.value, kv.key).value;
+    const entry: LeaseEntry = { kv, name, subnet, ...(parsed ? { lease: parsed } : {}) };
+    const covered = slotsCovered(this.ref.plan, subnet);
+    if (covered !== undefined) {
+      const last = Math.min(covered.last, covered.first + MAX_SLOTS_PER_FOREIGN_LEASE - 1);
+      entry.slots = { first: covered.first, last };
+      for (let s = covered.first; s <= last; s++) this.bitmap.take(s);
+    }
+    this.leases.set(name, entry);
+    if (old !== undefined) this.releaseRange(old.slots);
+  }
+
+  private removeLease(e: LeaseEntry, release = true): void {
+    this.leases.delete(e.name);
+    if (release) this.releaseRange(e.slots);
+  }
+
+  private releaseRange(slots: LeaseEntry['slots']): void {
+    if (slots === undefined) return;
+    for (let s = slots.first; s <= slots.last; s++) this.release(s);
+  }
+
+  private putOwner(node: string, kv: KeyValue): void {
+    const old = this.owners.get(node);
+    const subnet = parseSubnetKeyName(kv.value.trim());
+    const slot = subnet === undefined ? undefined : slotOfSubnet(this.ref.plan, subnet);
+    const entry: OwnerEntry = { kv, node, ...(slot === undefined ? {} : { subnet, slot }) };
+    if (entry.slot !== undefined && entry.subnet !== undefined) {
+      this.bitmap.take(entry.slot);
+      this.ownerOfSubnet.set(subnetKeyName(entry.subnet), node);
+    }
+    this.owners.set(node, entry);
+    if (old !== undefined) this.dropOwnerSlot(old);
+  }
+
+  private removeOwner(o: OwnerEntry): void {
+    this.owners.delete(o.node);
+    this.dropOwnerSlot(o);
+  }
+
+  private dropOwnerSlot(o: OwnerEntry): void {
+    if (o.subnet === undefined || o.slot === undefined) return;
+    const name = subnetKeyName(o.subnet);
+    if (this.ownerOfSubnet.get(name) === o.node && this.owners.get(o.node)?.slot !== o.slot)
+      this.ownerOfSubnet.delete(name);
+    this.release(o.slot);
+  }
+
+  private release(slot: number): void {
+    const wasTaken = this.bitmap.isTaken(slot);
+    this.bitmap.release(slot);
+    if (wasTaken && !this.bitmap.isTaken(slot)) this.onSlotFreed?.();
+  }
+}
