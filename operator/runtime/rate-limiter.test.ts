@@ -29,7 +29,7 @@ describe('rate limiters', () => {
   });
 
   it('takes the longest of its limiters', () => {
-    let t = 0;
+    const t = 0;
     const m = new MaxOfRateLimiter(
       new ItemExponentialRateLimiter(5, 1000),
       new BucketRateLimiter(1, 1, () => t),
