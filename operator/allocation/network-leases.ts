@@ -48,6 +48,8 @@ interface OwnerEntry {
   node: string;
   /** The subnet named, when the value names a subnet of the plan. */
   subnet?: LeaseSubnet;
+  /** Its key name, e.g. `10.5.34.0-24`. */
+  subnetName?: string;
   slot?: number;
 }
 
@@ -154,13 +156,22 @@ export class NetworkLeases {
   /** What `node` holds, when its owner record names a subnet of the plan. */
   holding(node: string): NodeHolding | undefined {
     const o = this.owners.get(node);
-    if (o?.subnet === undefined || o.slot === undefined) return undefined;
-    const name = subnetKeyName(o.subnet);
+    if (o?.subnet === undefined || o.slot === undefined || o.subnetName === undefined)
+      return undefined;
+    const name = o.subnetName;
     const base = { node, subnet: o.subnet, slot: o.slot, owner: o.kv };
     const l = this.leases.get(name);
     if (l === undefined) return { ...base, state: 'missing' };
     if (!this.isOurs(l)) return { ...base, state: 'taken' };
     return { ...base, lease: l.kv, ...(l.lease ? { value: l.lease } : {}), state: 'complete' };
+  }
+
+  /** The node a key concerns: an owner record's node, or the node whose record names a lease. */
+  nodeForKey(key: string): string | undefined {
+    const k = this.classify(key);
+    if (k.kind === 'owner') return k.node;
+    if (k.kind === 'lease') return this.ownerOfSubnet.get(k.name);
+    return undefined;
   }
 
   /** The owner record of `node`, whatever it names (a stale one must be deleted). */
@@ -272,10 +283,13 @@ export class NetworkLeases {
     const old = this.owners.get(node);
     const subnet = parseSubnetKeyName(kv.value.trim());
     const slot = subnet === undefined ? undefined : slotOfSubnet(this.ref.plan, subnet);
-    const entry: OwnerEntry = { kv, node, ...(slot === undefined ? {} : { subnet, slot }) };
-    if (entry.slot !== undefined && entry.subnet !== undefined) {
+    const entry: OwnerEntry =
+      slot === undefined || subnet === undefined
+        ? { kv, node }
+        : { kv, node, subnet, slot, subnetName: subnetKeyName(subnet) };
+    if (entry.slot !== undefined && entry.subnetName !== undefined) {
       this.bitmap.take(entry.slot);
-      this.ownerOfSubnet.set(subnetKeyName(entry.subnet), node);
+      this.ownerOfSubnet.set(entry.subnetName, node);
     }
     this.owners.set(node, entry);
     if (old !== undefined) this.dropOwnerSlot(old);
@@ -287,8 +301,8 @@ export class NetworkLeases {
   }
 
   private dropOwnerSlot(o: OwnerEntry): void {
-    if (o.subnet === undefined || o.slot === undefined) return;
-    const name = subnetKeyName(o.subnet);
+    if (o.subnetName === undefined || o.slot === undefined) return;
+    const name = o.subnetName;
     if (this.ownerOfSubnet.get(name) === o.node && this.owners.get(o.node)?.slot !== o.slot)
       this.ownerOfSubnet.delete(name);
     this.release(o.slot);

@@ -1,0 +1,220 @@
+// One operator replica: the kube and etcd clients, the informers, the three
+// controllers (OverlayNetworks, Nodes, user NADs) and what connects them, run
+// by the manager. The network controller goes first: nodes are reconciled
+// once every network known at start has been looked at, so each node's
+// NodeNetworkConfig is written once with all its overlays, not once per network.
+import { renderMetaConfig } from '../api/cni/index.ts';
+import type { PlexusMetaOptions } from '../api/cni/index.ts';
+import { createEtcdClient } from '../lib/etcd/index.ts';
+import type { EtcdClientOptions } from '../lib/etcd/index.ts';
+import { EventRecorder, KubeClient } from '../lib/kube/index.ts';
+import type { KubeConfig } from '../lib/kube/index.ts';
+import type { Logger } from '../lib/log/index.ts';
+import { createRegistry } from '../lib/metrics/index.ts';
+import type { Registry } from '../lib/metrics/index.ts';
+import { LeaseStore } from './allocation/lease-store.ts';
+import { FIELD_MANAGER, createCluster } from './controllers/cluster.ts';
+import type { Cluster } from './controllers/cluster.ts';
+import { watchCluster } from './controllers/event-handlers.ts';
+import { nadReconciler } from './controllers/nad-controller.ts';
+import { networkReconciler } from './controllers/network-controller.ts';
+import { NetworkRegistry } from './controllers/network-registry.ts';
+import { nodeReconciler } from './controllers/node-controller.ts';
+import { operatorMetrics } from './metrics.ts';
+import type { OperatorMetrics } from './metrics.ts';
+import { Controller, Manager } from './runtime/index.ts';
+import type { LeaderElectionSettings, ListenAddress, RunOutcome } from './runtime/index.ts';
+
+/** How long a network's status waits for more lease changes before it is written. */
+export const STATUS_DEBOUNCE_MS = 500;
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  etcd: EtcdClientOptions;
+  /** Undefined: no leader election (a single replica). */
+  leaderElection?: LeaderElectionSettings;
+  health: ListenAddress;
+  metrics?: ListenAddress;
+  /** Workers per controller. */
+  workers: number;
+  /** The cluster-wide meta-plugin options every NodeNetworkConfig carries. */
+  meta: PlexusMetaOptions;
+  /** This replica (events' reportingInstance, the Lease holder). */
+  identity: string;
+  logger: Logger;
+}
+
+export interface Operator {
+  readonly registry: Registry;
+  readonly metrics: OperatorMetrics;
+  readonly urls: string[];
+  run(): Promise<RunOutcome>;
+  stop(): Promise<void>;
+}
+
+interface Controllers {
+  networks: Controller;
+  nodes: Controller;
+  nads: Controller;
+}
+
+export function createOperator(opts: OperatorOptions): Operator {
+  const { logger } = opts;
+  const registry = createRegistry({ labels: { component: 'operator' } });
+  const metrics = operatorMetrics(registry);
+  const client = new KubeClient(opts.kubeConfig, {
+    fieldManager: FIELD_MANAGER,
+    userAgent: 'plexus-operator',
+    maxSockets: 32,
+    onRequest: (r) => metrics.kubeRequests.inc({ verb: r.watch ? 'WATCH' : r.method }),
+  });
+  const etcd = createEtcdClient(opts.etcd);
+  const cluster = createCluster(client, logger);
+  const networks = new NetworkRegistry();
+  const recorder = new EventRecorder({
+    client,
+    reportingController: 'plexus.dev/operator',
+    reportingInstance: opts.identity,
+    logger,
+  });
+  const ctl = {} as Controllers;
+  const store = new LeaseStore({
+    etcd,
+    logger,
+    count: (op) => metrics.etcdRequests.inc({ op }),
+    events: {
+      changed: (network, key) => {
+        ctl.networks.enqueueAfter(network, STATUS_DEBOUNCE_MS);
+        const node = store.get(network)?.nodeForKey(key);
+        if (node !== undefined) ctl.nodes.enqueue(node);
+      },
+      reloaded: (network) => {
+        ctl.networks.enqueue(network);
+        for (const node of store.get(network)?.nodes() ?? []) ctl.nodes.enqueue(node);
+      },
+    },
+  });
+  const common = { registry, logger, workers: opts.workers };
+  const primed = primeTracker(cluster);
+  ctl.networks = new Controller({
+    ...common,
+    name: 'overlaynetwork',
+    reconcile: primed.wrap(
+      networkReconciler({
+        client,
+        cluster,
+        store,
+        registry: networks,
+        recorder,
+        metrics,
+        logger,
+        enqueueNode: (n) => ctl.nodes.enqueue(n),
+        enqueueNad: (k) => ctl.nads.enqueue(k),
+      }),
+    ),
+  });
+  ctl.nodes = new Controller({
+    ...common,
+    name: 'node',
+    reconcile: nodeReconciler({
+      client,
+      cluster,
+      store,
+      registry: networks,
+      logger,
+      cniConfig: renderMetaConfig(opts.meta),
+      networkChanged: (n) => ctl.networks.enqueueAfter(n, STATUS_DEBOUNCE_MS),
+    }),
+  });
+  ctl.nads = new Controller({
+    ...common,
+    name: 'networkattachmentdefinition',
+    reconcile: nadReconciler({ cluster, recorder }),
+  });
+  watchCluster(cluster, ctl, STATUS_DEBOUNCE_MS);
+
+  const manager = new Manager({
+    client,
+    registry,
+    logger,
+    informers: cluster.all,
+    health: opts.health,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.leaderElection ? { leaderElection: opts.leaderElection } : {}),
+    work: {
+      async start(signal) {
+        const primedOnce = primed.done(signal);
+        for (const name of cluster.networks.store.keys()) ctl.networks.enqueue(name);
+        ctl.networks.start();
+        await primedOnce;
+        if (signal.aborted) return;
+        ctl.nodes.start();
+        ctl.nads.start();
+        // Configs of nodes that went while no leader watched are deleted by their node's reconcile.
+        for (const name of cluster.configs.store.keys()) ctl.nodes.enqueue(name);
+      },
+      async stop(deadlineMs) {
+        await Promise.all([
+          ctl.networks.stop(deadlineMs),
+          ctl.nodes.stop(deadlineMs),
+          ctl.nads.stop(deadlineMs),
+        ]);
+        await recorder.flush();
+        await store.closeAll();
+      },
+    },
+  });
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await manager.stop();
+      etcd.close();
+      client.close();
+    })();
+    return closed;
+  };
+  return {
+    registry,
+    metrics,
+    get urls() {
+      return manager.urls;
+    },
+    async run() {
+      const outcome = await manager.run();
+      await close();
+      return outcome;
+    },
+    stop: close,
+  };
+}
+
+/** Resolves once every OverlayNetwork in the cache when leading began has been reconciled once. */
+function primeTracker(cluster: Cluster) {
+  let pending: Set<string> | undefined;
+  let resolve: (() => void) | undefined;
+  const finished = new Promise<void>((r) => (resolve = r));
+  const check = (): void => {
+    if (pending !== undefined && pending.size === 0) resolve?.();
+  };
+  return {
+    wrap<T>(reconcile: (key: string) => Promise<T>) {
+      return async (key: string): Promise<T> => {
+        try {
+          return await reconcile(key);
+        } finally {
+          pending?.delete(key);
+          check();
+        }
+      };
+    },
+    done(signal: AbortSignal): Promise<void> {
+      pending = new Set(cluster.networks.store.keys());
+      check();
+      const aborted = new Promise<void>((r) =>
+        signal.addEventListener('abort', () => r(), { once: true }),
+      );
+      return Promise.race([finished, aborted]);
+    },
+  };
+}
