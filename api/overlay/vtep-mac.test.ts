@@ -18,4 +18,15 @@ describe('deriveVtepMac', () => {
     expect(seen.size).toBe(40_000);
     expect(deriveVtepMac('ab', 'c')).not.toBe(deriveVtepMac('a', 'bc'));
   });
+
+  it('spreads names that differ only at the end over every byte', () => {
+    const firstBytes = new Set<string>();
+    for (let i = 0; i < 64; i++) firstBytes.add(deriveVtepMac('blue', `node-${i}`).slice(0, 5));
+    // 64 draws of 16 bits: all distinct but for a rare birthday collision.
+    expect(firstBytes.size).toBeGreaterThan(60);
+  });
+
+  it('is pinned: a change here would change every VtepMAC of every cluster', () => {
+    expect(deriveVtepMac('blue', 'node-1')).toMatchInlineSnapshot(`"da:4a:98:39:17:54"`);
+  });
 });
