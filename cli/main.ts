@@ -8,6 +8,7 @@ import { dns1123LabelProblem } from '../api/common/index.ts';
 import { InputError } from './validate/input-error.ts';
 import { runValidate, type CliIO } from './validate/command.ts';
 import { addOperatorCommand } from './operator/command.ts';
+import { addDevCommand } from './dev/command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -131,6 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     );
 
   addOperatorCommand(program, (c) => (code = c));
+  addDevCommand(program, io.stdout, (c) => (code = c));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
