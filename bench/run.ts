@@ -1,11 +1,13 @@
 // Benchmarks: `npm run bench` runs every bench/*.bench.ts and prints medians.
 // Targets are checked here, never in unit tests (the machines are noisy).
-// A benchmark module exports `benches: BenchCase[]`.
+// A benchmark module exports `benches: BenchCase[]` (timed with tinybench) and/or
+// `scenarios: ScenarioBench[]` (run once, checking their own targets).
+// `npm run bench -- operator` runs only the files whose name contains "operator".
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
-import type { BenchCase } from './bench-case.ts';
+import type { BenchCase, ScenarioBench } from './bench-case.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
@@ -15,7 +17,17 @@ const files = (await readdir(here))
 let failed = false;
 
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { benches: BenchCase[] };
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as {
+    benches?: BenchCase[];
+    scenarios?: ScenarioBench[];
+  };
+  for (const scenario of mod.scenarios ?? []) {
+    console.log(`\n## ${file}: ${scenario.name}`);
+    const r = await scenario.run();
+    for (const line of r.lines) console.log(line);
+    if (!r.ok) failed = true;
+  }
+  if (mod.benches === undefined) continue;
   const bench = new Bench({ time: 2000, warmupTime: 500 });
   for (const c of mod.benches) bench.add(c.name, c.fn);
   await bench.run();

@@ -12,6 +12,14 @@ import { startService } from './service.ts';
 import type { Service } from './service.ts';
 
 const CLI = fileURLToPath(new URL('../cli/plexus.ts', import.meta.url));
+/**
+ * The V8 heap limits the operator runs with, here and in its Deployment
+ * (manifests/base/operator.yaml, a test holds them equal): without them V8 lets the
+ * heap grow with the allocation rate (300+ MB RSS while converging 1,000 nodes × 20
+ * networks) long before it collects; with them the same run stays under 200 MB. The
+ * operator keeps about 50 MB of live heap at 1,000 nodes, 70 MB at 2,000.
+ */
+export const OPERATOR_NODE_OPTIONS = '--max-old-space-size=112 --max-semi-space-size=8';
 const PINNED_NODE = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
 /** The Node.js the project pins (npm ci installs it), else this one. */
 export const NODE_BIN = existsSync(PINNED_NODE) ? PINNED_NODE : process.execPath;
@@ -61,7 +69,7 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
     cmd: NODE_BIN,
     args,
     logFile: join(opts.run.dir, `${opts.name}.log`),
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, NODE_OPTIONS: OPERATOR_NODE_OPTIONS, ...opts.env },
     ready: async (abort) => {
       const ready = async (): Promise<true | undefined> => {
         const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });

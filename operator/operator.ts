@@ -1,8 +1,8 @@
 // One operator replica: the kube and etcd clients, the informers, the three
 // controllers (OverlayNetworks, Nodes, user NADs) and what connects them, run
-// by the manager. The network controller goes first: nodes are reconciled
-// once every network known at start has been looked at, so each node's
-// NodeNetworkConfig is written once with all its overlays, not once per network.
+// by the manager. Networks go first: node reconciles wait (MembershipGate)
+// while networks that may change membership are being looked at, so each
+// node's NodeNetworkConfig is written once with all its overlays, not once per network.
 import { renderMetaConfig } from '../api/cni/index.ts';
 import type { PlexusMetaOptions } from '../api/cni/index.ts';
 import { createEtcdClient } from '../lib/etcd/index.ts';
@@ -14,10 +14,10 @@ import { createRegistry } from '../lib/metrics/index.ts';
 import type { Registry } from '../lib/metrics/index.ts';
 import { LeaseStore } from './allocation/lease-store.ts';
 import { FIELD_MANAGER, createCluster } from './controllers/cluster.ts';
-import type { Cluster } from './controllers/cluster.ts';
 import { watchCluster } from './controllers/event-handlers.ts';
 import { nadReconciler } from './controllers/nad-controller.ts';
 import { networkReconciler } from './controllers/network-controller.ts';
+import { MembershipGate } from './controllers/membership-gate.ts';
 import { NetworkRegistry } from './controllers/network-registry.ts';
 import { nodeReconciler } from './controllers/node-controller.ts';
 import { operatorMetrics } from './metrics.ts';
@@ -26,7 +26,9 @@ import { Controller, Manager } from './runtime/index.ts';
 import type { LeaderElectionSettings, ListenAddress, RunOutcome } from './runtime/index.ts';
 
 /** How long a network's status waits for more lease changes before it is written. */
-export const STATUS_DEBOUNCE_MS = 500;
+export const STATUS_DEBOUNCE_MS = 250;
+/** The same while nodes are still queued: progress is written now and then, not per node. */
+export const BUSY_STATUS_DEBOUNCE_MS = 2000;
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
@@ -78,13 +80,18 @@ export function createOperator(opts: OperatorOptions): Operator {
     logger,
   });
   const ctl = {} as Controllers;
+  const statusSoon = (network: string): void =>
+    ctl.networks.enqueueAfter(
+      network,
+      ctl.nodes.queue.length > 0 ? BUSY_STATUS_DEBOUNCE_MS : STATUS_DEBOUNCE_MS,
+    );
   const store = new LeaseStore({
     etcd,
     logger,
     count: (op) => metrics.etcdRequests.inc({ op }),
     events: {
       changed: (network, key) => {
-        ctl.networks.enqueueAfter(network, STATUS_DEBOUNCE_MS);
+        statusSoon(network);
         const node = store.get(network)?.nodeForKey(key);
         if (node !== undefined) ctl.nodes.enqueue(node);
       },
@@ -95,27 +102,36 @@ export function createOperator(opts: OperatorOptions): Operator {
     },
   });
   const common = { registry, logger, workers: opts.workers };
-  const primed = primeTracker(cluster);
+  const gate = new MembershipGate();
+  /** Digests of the NodeNetworkConfig specs this replica wrote: their watch events are no work. */
+  const written = new Map<string, string>();
+  const reconcileNetwork = networkReconciler({
+    client,
+    cluster,
+    store,
+    registry: networks,
+    recorder,
+    metrics,
+    logger,
+    enqueueNode: (n) => ctl.nodes.enqueue(n),
+    enqueueNad: (k) => ctl.nads.enqueue(k),
+  });
   ctl.networks = new Controller({
     ...common,
     name: 'overlaynetwork',
-    reconcile: primed.wrap(
-      networkReconciler({
-        client,
-        cluster,
-        store,
-        registry: networks,
-        recorder,
-        metrics,
-        logger,
-        enqueueNode: (n) => ctl.nodes.enqueue(n),
-        enqueueNad: (k) => ctl.nads.enqueue(k),
-      }),
-    ),
+    reconcile: async (key) => {
+      const mark = gate.starting(key);
+      try {
+        await reconcileNetwork(key);
+      } finally {
+        gate.finished(key, mark);
+      }
+    },
   });
   ctl.nodes = new Controller({
     ...common,
     name: 'node',
+    gate: () => gate.wait(),
     reconcile: nodeReconciler({
       client,
       cluster,
@@ -123,7 +139,8 @@ export function createOperator(opts: OperatorOptions): Operator {
       registry: networks,
       logger,
       cniConfig: renderMetaConfig(opts.meta),
-      networkChanged: (n) => ctl.networks.enqueueAfter(n, STATUS_DEBOUNCE_MS),
+      written,
+      networkChanged: statusSoon,
     }),
   });
   ctl.nads = new Controller({
@@ -131,7 +148,7 @@ export function createOperator(opts: OperatorOptions): Operator {
     name: 'networkattachmentdefinition',
     reconcile: nadReconciler({ cluster, recorder }),
   });
-  watchCluster(cluster, ctl, STATUS_DEBOUNCE_MS);
+  watchCluster(cluster, ctl, { debounceMs: STATUS_DEBOUNCE_MS, gate, written });
 
   const manager = new Manager({
     client,
@@ -142,18 +159,20 @@ export function createOperator(opts: OperatorOptions): Operator {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.leaderElection ? { leaderElection: opts.leaderElection } : {}),
     work: {
-      async start(signal) {
-        const primedOnce = primed.done(signal);
-        for (const name of cluster.networks.store.keys()) ctl.networks.enqueue(name);
+      async start() {
+        // Every network counts as changed for a new leader: nodes wait until each was looked at.
+        for (const name of cluster.networks.store.keys()) {
+          gate.changed(name);
+          ctl.networks.enqueue(name);
+        }
         ctl.networks.start();
-        await primedOnce;
-        if (signal.aborted) return;
         ctl.nodes.start();
         ctl.nads.start();
         // Configs of nodes that went while no leader watched are deleted by their node's reconcile.
         for (const name of cluster.configs.store.keys()) ctl.nodes.enqueue(name);
       },
       async stop(deadlineMs) {
+        gate.open();
         await Promise.all([
           ctl.networks.stop(deadlineMs),
           ctl.nodes.stop(deadlineMs),
@@ -186,35 +205,5 @@ export function createOperator(opts: OperatorOptions): Operator {
       return outcome;
     },
     stop: close,
-  };
-}
-
-/** Resolves once every OverlayNetwork in the cache when leading began has been reconciled once. */
-function primeTracker(cluster: Cluster) {
-  let pending: Set<string> | undefined;
-  let resolve: (() => void) | undefined;
-  const finished = new Promise<void>((r) => (resolve = r));
-  const check = (): void => {
-    if (pending !== undefined && pending.size === 0) resolve?.();
-  };
-  return {
-    wrap<T>(reconcile: (key: string) => Promise<T>) {
-      return async (key: string): Promise<T> => {
-        try {
-          return await reconcile(key);
-        } finally {
-          pending?.delete(key);
-          check();
-        }
-      };
-    },
-    done(signal: AbortSignal): Promise<void> {
-      pending = new Set(cluster.networks.store.keys());
-      check();
-      const aborted = new Promise<void>((r) =>
-        signal.addEventListener('abort', () => r(), { once: true }),
-      );
-      return Promise.race([finished, aborted]);
-    },
   };
 }

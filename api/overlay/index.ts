@@ -64,8 +64,9 @@ export {
   OVERLAY_NETWORK_LABEL,
   OVERLAY_PLUGIN_TYPE,
 } from './generated-nad.ts';
-// A node's NodeNetworkConfig spec: the meta config and one entry per joined overlay.
+// A node's NodeNetworkConfig spec: the meta config and one entry per joined overlay; its digest.
 export {
+  nodeNetworkConfigDigest,
   nodeNetworkConfigSpec,
   nodeOverlayEntry,
   sameNodeNetworkConfigSpec,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { nodeNetworkConfigSpec, sameNodeNetworkConfigSpec } from './node-overlay.ts';
+import {
+  nodeNetworkConfigDigest,
+  nodeNetworkConfigSpec,
+  sameNodeNetworkConfigSpec,
+} from './node-overlay.ts';
 import type { JoinedOverlay } from './node-overlay.ts';
 
 function joined(name: string, mtu?: number): JoinedOverlay {
@@ -50,6 +54,19 @@ describe('nodeNetworkConfigSpec', () => {
     expect(sameNodeNetworkConfigSpec(stored, moved)).toBe(false);
     expect(sameNodeNetworkConfigSpec({ cniConfig: '{}' }, nodeNetworkConfigSpec('{}', []))).toBe(
       true,
+    );
+  });
+
+  it('digests equal specs equally, whatever the order and defaults, and different ones differently', () => {
+    const a = nodeNetworkConfigSpec('{}', [joined('green', 1400), joined('blue')]);
+    const served = JSON.parse(JSON.stringify(a)) as typeof a;
+    served.overlays?.reverse();
+    delete (served.overlays?.[0] as { directRouting?: boolean }).directRouting;
+    expect(nodeNetworkConfigDigest(served)).toBe(nodeNetworkConfigDigest(a));
+    const b = nodeNetworkConfigSpec('{}', [joined('green', 1450), joined('blue')]);
+    expect(nodeNetworkConfigDigest(b)).not.toBe(nodeNetworkConfigDigest(a));
+    expect(nodeNetworkConfigDigest({ ...a, cniConfig: '{ }' })).not.toBe(
+      nodeNetworkConfigDigest(a),
     );
   });
 });

@@ -80,3 +80,29 @@ function sameEntry(a: NodeOverlay, b: NodeOverlay): boolean {
     k === 'directRouting' ? (a[k] ?? false) === (b[k] ?? false) : a[k] === b[k],
   );
 }
+
+/** A short fingerprint of what a spec says (equal specs, as the API server returns them or as
+ * rendered, give equal digests), so a cache can hold it instead of the whole spec. */
+export function nodeNetworkConfigDigest(spec: NodeNetworkConfigSpec): string {
+  const rows = (spec.overlays ?? [])
+    .map((o) => ENTRY_KEYS.map((k) => (k === 'directRouting' ? (o[k] ?? false) : (o[k] ?? null))))
+    .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0));
+  const text = JSON.stringify([spec.cniConfig, rows]);
+  return `${text.length.toString(36)}.${cyrb53(text).toString(36)}`;
+}
+
+/** cyrb53: a fast 53-bit string hash (public domain, by bryc). */
+function cyrb53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

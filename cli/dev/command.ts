@@ -74,6 +74,12 @@ export async function runDev(flags: DevFlags, out: NodeJS.WritableStream): Promi
   }
 }
 
+/** Under `npm run dev`, npm keeps flags before `--` for itself (`npm run dev --once` sets
+ * npm_config_once): take those as this command's defaults, so both spellings work. */
+function fromNpm(name: string): string | undefined {
+  return process.env.npm_lifecycle_event === 'dev' ? process.env[`npm_config_${name}`] : undefined;
+}
+
 /** Adds `plexus dev` to the program; `done` receives the exit code. */
 export function addDevCommand(
   program: Command,
@@ -109,6 +115,19 @@ export function addDevCommand(
         .default(120_000, '2m'),
     )
     .action(async (flags: DevFlags) => {
-      done(await runDev(flags, out));
+      const npmOnce = fromNpm('once');
+      const npmDir = fromNpm('dir');
+      const npmNodes = fromNpm('nodes');
+      done(
+        await runDev(
+          {
+            ...flags,
+            once: flags.once || (npmOnce !== undefined && npmOnce !== 'false'),
+            ...(npmDir !== undefined && npmDir !== 'true' ? { dir: directory(npmDir) } : {}),
+            ...(npmNodes !== undefined ? { nodes: positiveInt(200)(npmNodes) } : {}),
+          },
+          out,
+        ),
+      );
     });
 }

@@ -53,6 +53,8 @@ export class LeaseStore {
   private readonly opts: LeaseStoreOptions;
   private readonly open = new Map<string, Opened>();
   private readonly opening = new Map<string, Promise<NetworkLeases>>();
+  /** Keys of our transactions in flight: their watch events are our own echo, not news. */
+  private readonly inflight = new Map<string, number>();
 
   constructor(opts: LeaseStoreOptions) {
     this.opts = opts;
@@ -132,7 +134,22 @@ export class LeaseStore {
 
   private async txn(ops: GuardedOp[]) {
     this.opts.count?.('txn');
-    return this.opts.etcd.guardedTxn(ops);
+    for (const op of ops) this.inflight.set(op.key, (this.inflight.get(op.key) ?? 0) + 1);
+    try {
+      return await this.opts.etcd.guardedTxn(ops);
+    } finally {
+      for (const op of ops) {
+        const n = (this.inflight.get(op.key) ?? 1) - 1;
+        if (n === 0) this.inflight.delete(op.key);
+        else this.inflight.set(op.key, n);
+      }
+    }
+  }
+
+  /** A watch event changed the index: news unless it is the echo of our own write in flight
+   * (a write of someone else to such a key makes our guarded transaction fail and be retried). */
+  private news(network: string, key: string): void {
+    if (!this.inflight.has(key)) this.opts.events.changed(network, key);
   }
 
   /** A failed group: its keys' current values go into the index. */
@@ -158,10 +175,10 @@ export class LeaseStore {
     o.watch = await etcd.watchPrefix(prefix, {
       fromRevision: String(BigInt(list.revision) + 1n),
       onPut: (kv) => {
-        if (o.leases.applyPut(kv)) events.changed(ref.name, kv.key);
+        if (o.leases.applyPut(kv)) this.news(ref.name, kv.key);
       },
       onDelete: (kv) => {
-        if (o.leases.applyDelete(kv.key, kv.modRevision)) events.changed(ref.name, kv.key);
+        if (o.leases.applyDelete(kv.key, kv.modRevision)) this.news(ref.name, kv.key);
       },
       onCompacted: (err) => {
         logger.warn({ network: ref.name, err: err.message }, 'etcd watch compacted; re-listing');

@@ -10,6 +10,10 @@
 //     and its slots are never handed out, nor is it ever written or deleted.
 // Events older than what the index already knows (our own transaction results
 // are applied at once, the watch repeats them later) are ignored by revision.
+//
+// Entries are kept small (a cluster of 2,000 nodes and 20 networks has 80,000
+// keys): a revision as a number, an address interned, a MAC as a 48-bit number,
+// and no value once it is read.
 import {
   deriveVtepMac,
   parseLeaseValue,
@@ -19,7 +23,7 @@ import {
   subnetKeyName,
   subnetOfSlot,
 } from '../../api/overlay/index.ts';
-import type { FlannelLease, LeaseSubnet, SubnetPlan } from '../../api/overlay/index.ts';
+import type { LeaseSubnet, SubnetPlan } from '../../api/overlay/index.ts';
 import type { KeyValue } from '../../lib/etcd/index.ts';
 import { SlotBitmap } from './slot-bitmap.ts';
 
@@ -30,25 +34,31 @@ export interface NetworkRef {
   plan: SubnetPlan;
 }
 
+/** A key and the revision a guarded write expects it at. */
+export interface Revisioned {
+  key: string;
+  modRevision: string;
+}
+
 /** A foreign lease covering more slots than this is tracked without marking each one. */
 const MAX_SLOTS_PER_FOREIGN_LEASE = 1 << 16;
 
 interface LeaseEntry {
-  kv: KeyValue;
   name: string;
+  mod: number;
   subnet: LeaseSubnet;
-  /** Undefined when flanneld could not read it either (it still blocks its subnet). */
-  lease?: FlannelLease;
+  /** PublicIP and VtepMAC, when flanneld could read the value (it still blocks its subnet otherwise). */
+  ip?: string;
+  mac?: number;
   /** Slots it covers, when it lies in the plan. */
   slots?: { first: number; last: number };
 }
 
 interface OwnerEntry {
-  kv: KeyValue;
   node: string;
+  mod: number;
   /** The subnet named, when the value names a subnet of the plan. */
   subnet?: LeaseSubnet;
-  /** Its key name, e.g. `10.5.34.0-24`. */
   subnetName?: string;
   slot?: number;
 }
@@ -58,10 +68,11 @@ export interface NodeHolding {
   node: string;
   subnet: LeaseSubnet;
   slot: number;
-  owner: KeyValue;
+  owner: Revisioned;
   /** The lease, when it exists and is ours. */
-  lease?: KeyValue;
-  value?: FlannelLease;
+  lease?: Revisioned;
+  /** Its PublicIP, when ours. */
+  publicIp?: string;
   /** complete: owner record and our lease; missing: no lease at that subnet;
    * taken: a lease that is not ours sits there (someone overwrote it). */
   state: 'complete' | 'missing' | 'taken';
@@ -72,6 +83,28 @@ type KeyKind =
   | { kind: 'lease'; name: string }
   | { kind: 'owner'; node: string }
   | { kind: 'other' };
+
+/** Node addresses repeat across networks: one string each. */
+const ipPool = new Map<string, string>();
+function intern(ip: string): string {
+  let s = ipPool.get(ip);
+  if (s === undefined) {
+    if (ipPool.size > 1_000_000) ipPool.clear();
+    ipPool.set(ip, (s = ip));
+  }
+  return s;
+}
+
+/** A copy of `s` that does not keep the string it was sliced from alive (V8 shares the
+ * characters of a slice of 13 or more with its parent: a node name sliced from its key
+ * would keep the whole key). */
+function own(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+function macNumber(mac: string): number {
+  return parseInt(mac.replaceAll(':', ''), 16);
+}
 
 export class NetworkLeases {
   readonly ref: NetworkRef;
@@ -84,21 +117,26 @@ export class NetworkLeases {
   /** slot → node, reserved for a transaction in flight. */
   private readonly pending = new Map<number, string>();
   /** key → revision of a delete we applied before the watch reported it. */
-  private readonly tombstones = new Map<string, bigint>();
+  private readonly tombstones = new Map<string, number>();
   private readonly macs = new Map<string, string>();
+  private readonly macNumbers = new Map<string, number>();
+  private readonly leasesPrefix: string;
+  private readonly ownersPrefix: string;
   /** Called when a slot becomes free (waiting nodes may get one now). */
   onSlotFreed: (() => void) | undefined;
 
   constructor(ref: NetworkRef) {
     this.ref = ref;
     this.bitmap = new SlotBitmap(ref.plan.capacity);
+    this.leasesPrefix = `${ref.etcdPrefix}/subnets/`;
+    this.ownersPrefix = `${ref.etcdPrefix}/plexus/nodes/`;
   }
 
   get capacity(): number {
     return this.ref.plan.capacity;
   }
 
-  /** The VtepMAC of `node` in this network (cached: derived once per node). */
+  /** The VtepMAC of `node` in this network (derived once per node). */
   vtepMac(node: string): string {
     let mac = this.macs.get(node);
     if (mac === undefined) this.macs.set(node, (mac = deriveVtepMac(this.ref.name, node)));
@@ -118,17 +156,17 @@ export class NetworkLeases {
   applyPut(kv: KeyValue): boolean {
     const k = this.classify(kv.key);
     if (k.kind === 'other') return false;
-    const rev = BigInt(kv.modRevision);
+    const rev = Number(kv.modRevision);
     const tomb = this.tombstones.get(kv.key);
     if (tomb !== undefined) {
       if (rev <= tomb) return false;
       this.tombstones.delete(kv.key);
     }
-    const known = this.current(k);
-    if (known !== undefined && BigInt(known.modRevision) >= rev) return false;
+    const known = this.revisionOf(k);
+    if (known !== undefined && known >= rev) return false;
     if (k.kind === 'config') this.configKv = kv;
-    else if (k.kind === 'lease') this.putLease(k.name, kv);
-    else this.putOwner(k.node, kv);
+    else if (k.kind === 'lease') this.putLease(own(k.name), kv.value, rev);
+    else this.putOwner(this.owners.get(k.node)?.node ?? own(k.node), kv.value, rev);
     return true;
   }
 
@@ -136,11 +174,11 @@ export class NetworkLeases {
   applyDelete(key: string, revision: string): boolean {
     const k = this.classify(key);
     if (k.kind === 'other') return false;
-    const rev = BigInt(revision);
+    const rev = Number(revision);
     const tomb = this.tombstones.get(key);
     if (tomb !== undefined && rev >= tomb) this.tombstones.delete(key);
-    const known = this.current(k);
-    if (known === undefined || BigInt(known.modRevision) > rev) return false;
+    const known = this.revisionOf(k);
+    if (known === undefined || known > rev) return false;
     if (k.kind === 'config') this.configKv = undefined;
     else if (k.kind === 'lease') this.removeLease(this.leases.get(k.name) as LeaseEntry);
     else this.removeOwner(this.owners.get(k.node) as OwnerEntry);
@@ -150,7 +188,7 @@ export class NetworkLeases {
   /** A delete we made: applied now, and remembered until the watch reports it. */
   applyOwnDelete(key: string, revision: string): void {
     if (this.applyDelete(key, revision) || !this.tombstones.has(key))
-      this.tombstones.set(key, BigInt(revision));
+      this.tombstones.set(key, Number(revision));
   }
 
   /** What `node` holds, when its owner record names a subnet of the plan. */
@@ -158,12 +196,32 @@ export class NetworkLeases {
     const o = this.owners.get(node);
     if (o?.subnet === undefined || o.slot === undefined || o.subnetName === undefined)
       return undefined;
-    const name = o.subnetName;
-    const base = { node, subnet: o.subnet, slot: o.slot, owner: o.kv };
-    const l = this.leases.get(name);
+    const base = {
+      node,
+      subnet: o.subnet,
+      slot: o.slot,
+      owner: { key: this.ownersPrefix + node, modRevision: String(o.mod) },
+    };
+    const l = this.leases.get(o.subnetName);
     if (l === undefined) return { ...base, state: 'missing' };
     if (!this.isOurs(l)) return { ...base, state: 'taken' };
-    return { ...base, lease: l.kv, ...(l.lease ? { value: l.lease } : {}), state: 'complete' };
+    const lease = { key: this.leasesPrefix + l.name, modRevision: String(l.mod) };
+    return { ...base, lease, ...(l.ip === undefined ? {} : { publicIp: l.ip }), state: 'complete' };
+  }
+
+  /** Whether `node` holds a complete lease (the cheap form of holding(), for counting). */
+  holdsLease(node: string): boolean {
+    const name = this.owners.get(node)?.subnetName;
+    const l = name === undefined ? undefined : this.leases.get(name);
+    return l !== undefined && this.isOurs(l);
+  }
+
+  /** The owner record of `node`, whatever it names (a stale one must be deleted). */
+  ownerRecord(node: string): Revisioned | undefined {
+    const o = this.owners.get(node);
+    return o === undefined
+      ? undefined
+      : { key: this.ownersPrefix + node, modRevision: String(o.mod) };
   }
 
   /** The node a key concerns: an owner record's node, or the node whose record names a lease. */
@@ -174,19 +232,9 @@ export class NetworkLeases {
     return undefined;
   }
 
-  /** The owner record of `node`, whatever it names (a stale one must be deleted). */
-  ownerRecord(node: string): KeyValue | undefined {
-    return this.owners.get(node)?.kv;
-  }
-
   /** Nodes with an owner record in this network. */
   nodes(): string[] {
     return [...this.owners.keys()];
-  }
-
-  /** The lease at a subnet, ours or not. */
-  leaseAt(subnet: LeaseSubnet): KeyValue | undefined {
-    return this.leases.get(subnetKeyName(subnet))?.kv;
   }
 
   /** Leases ours (complete holdings) and foreign. */
@@ -196,11 +244,9 @@ export class NetworkLeases {
     return { ours, foreign: this.leases.size - ours };
   }
 
-  /** Foreign leases, for messages and tests. */
-  foreignLeases(): { name: string; kv: KeyValue }[] {
-    return [...this.leases.values()]
-      .filter((l) => !this.isOurs(l))
-      .map((l) => ({ name: l.name, kv: l.kv }));
+  /** Names of the foreign leases (e.g. `10.5.1.0-24`), for messages and tests. */
+  foreignLeases(): string[] {
+    return [...this.leases.values()].filter((l) => !this.isOurs(l)).map((l) => l.name);
   }
 
   /** Takes a free slot for `node` until commit or unreserve; undefined when none is free. */
@@ -225,40 +271,44 @@ export class NetworkLeases {
 
   private isOurs(l: LeaseEntry): boolean {
     const node = this.ownerOfSubnet.get(l.name);
-    return node !== undefined && l.lease?.vtepMac === this.vtepMac(node);
+    if (node === undefined || l.mac === undefined) return false;
+    let mine = this.macNumbers.get(node);
+    if (mine === undefined) this.macNumbers.set(node, (mine = macNumber(this.vtepMac(node))));
+    return l.mac === mine;
   }
 
-  private current(k: KeyKind): KeyValue | undefined {
-    if (k.kind === 'config') return this.configKv;
-    if (k.kind === 'lease') return this.leases.get(k.name)?.kv;
-    if (k.kind === 'owner') return this.owners.get(k.node)?.kv;
+  private revisionOf(k: KeyKind): number | undefined {
+    if (k.kind === 'config')
+      return this.configKv === undefined ? undefined : Number(this.configKv.modRevision);
+    if (k.kind === 'lease') return this.leases.get(k.name)?.mod;
+    if (k.kind === 'owner') return this.owners.get(k.node)?.mod;
     return undefined;
   }
 
   private classify(key: string): KeyKind {
-    const p = this.ref.etcdPrefix;
-    if (!key.startsWith(`${p}/`)) return { kind: 'other' };
-    const rel = key.slice(p.length + 1);
-    if (rel === 'config') return { kind: 'config' };
-    if (rel.startsWith('subnets/')) {
-      const name = rel.slice('subnets/'.length);
+    if (key.startsWith(this.leasesPrefix)) {
+      const name = key.slice(this.leasesPrefix.length);
       return name.includes('/') ? { kind: 'other' } : { kind: 'lease', name };
     }
-    if (rel.startsWith('plexus/nodes/')) {
-      const node = rel.slice('plexus/nodes/'.length);
+    if (key.startsWith(this.ownersPrefix)) {
+      const node = key.slice(this.ownersPrefix.length);
       return node === '' || node.includes('/') ? { kind: 'other' } : { kind: 'owner', node };
     }
-    return { kind: 'other' };
+    return key === `${this.ref.etcdPrefix}/config` ? { kind: 'config' } : { kind: 'other' };
   }
 
-  private putLease(name: string, kv: KeyValue): void {
+  private putLease(name: string, value: string, mod: number): void {
     const old = this.leases.get(name);
     if (old !== undefined) this.removeLease(old, false);
     const subnet = parseSubnetKeyName(name);
     // A key flannel cannot read as a subnet blocks nothing (flanneld ignores it too).
     if (subnet === undefined) return;
-    const parsed = parseLeaseValue(kv.value, kv.key).value;
-    const entry: LeaseEntry = { kv, name, subnet, ...(parsed ? { lease: parsed } : {}) };
+    const parsed = parseLeaseValue(value).value;
+    const entry: LeaseEntry = { name, mod, subnet };
+    if (parsed !== undefined) {
+      entry.ip = intern(parsed.publicIp);
+      if (parsed.vtepMac !== undefined) entry.mac = macNumber(parsed.vtepMac);
+    }
     const covered = slotsCovered(this.ref.plan, subnet);
     if (covered !== undefined) {
       const last = Math.min(covered.last, covered.first + MAX_SLOTS_PER_FOREIGN_LEASE - 1);
@@ -279,14 +329,14 @@ export class NetworkLeases {
     for (let s = slots.first; s <= slots.last; s++) this.release(s);
   }
 
-  private putOwner(node: string, kv: KeyValue): void {
+  private putOwner(node: string, value: string, mod: number): void {
     const old = this.owners.get(node);
-    const subnet = parseSubnetKeyName(kv.value.trim());
+    const subnet = parseSubnetKeyName(value.trim());
     const slot = subnet === undefined ? undefined : slotOfSubnet(this.ref.plan, subnet);
     const entry: OwnerEntry =
       slot === undefined || subnet === undefined
-        ? { kv, node }
-        : { kv, node, subnet, slot, subnetName: subnetKeyName(subnet) };
+        ? { node, mod }
+        : { node, mod, subnet, slot, subnetName: subnetKeyName(subnet) };
     if (entry.slot !== undefined && entry.subnetName !== undefined) {
       this.bitmap.take(entry.slot);
       this.ownerOfSubnet.set(entry.subnetName, node);

@@ -53,8 +53,7 @@ function joinOps(node: string, w: NodeWish, plan: NodePlan): GuardedOp[] {
   const value = (ip: string): string =>
     leaseValue({ publicIp: ip, vni: w.vni, vtepMac: leases.vtepMac(node) });
   if (h?.state === 'complete') {
-    if (w.publicIp === undefined || h.value?.publicIp === w.publicIp || h.lease === undefined)
-      return [];
+    if (w.publicIp === undefined || h.publicIp === w.publicIp || h.lease === undefined) return [];
     return [
       {
         key: h.lease.key,

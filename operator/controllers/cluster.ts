@@ -2,7 +2,7 @@
 // the indexes the controllers look things up by, and the few facts about
 // objects every controller agrees on (a Ready node, a NAD Plexus generated).
 import { nadValidator } from '../../api/cni/index.ts';
-import { generatedFor } from '../../api/overlay/index.ts';
+import { generatedFor, nodeNetworkConfigDigest } from '../../api/overlay/index.ts';
 import {
   Informer,
   NAMESPACES,
@@ -19,6 +19,7 @@ import type {
   Node,
   NodeNetworkConfig,
   OverlayNetwork,
+  ResourceType,
 } from '../../lib/kube/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 
@@ -29,10 +30,16 @@ export const BY_OVERLAY = 'overlay';
 /** NADs by the OverlayNetwork they were generated for. */
 export const BY_GENERATOR = 'generator';
 
+/** A NodeNetworkConfig as the cache keeps it: its metadata and a digest of its spec (1,000
+ * specs of 20 overlays are megabytes the operator only ever compares). */
+export interface ConfigDigest extends KubeObject {
+  digest: string;
+}
+
 export interface Cluster {
   nodes: Informer<Node>;
   networks: Informer<OverlayNetwork>;
-  configs: Informer<NodeNetworkConfig>;
+  configs: Informer<ConfigDigest>;
   nads: Informer<NetworkAttachmentDefinition>;
   namespaces: Informer<Namespace>;
   all: Informer<KubeObject>[];
@@ -58,15 +65,59 @@ export function nodeReady(node: Node): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
+/** Metadata without managedFields (the largest part of most objects, never read from the cache). */
+function slimMeta(meta: KubeObject['metadata']): KubeObject['metadata'] {
+  if (meta?.managedFields === undefined) return meta;
+  const rest = { ...meta };
+  delete rest.managedFields;
+  return rest;
+}
+
+/** A Node as the controllers read it: identity, labels, annotations, addresses, Ready. */
+function slimNode(n: Node): Node {
+  return {
+    metadata: slimMeta(n.metadata),
+    status: {
+      addresses: n.status?.addresses,
+      conditions: n.status?.conditions?.filter((c) => c.type === 'Ready'),
+    },
+  };
+}
+
 export function createCluster(client: KubeClient, logger: Logger): Cluster {
   const common = { client, logger };
-  const nodes = new Informer<Node>({ ...common, type: NODES });
-  const networks = new Informer<OverlayNetwork>({ ...common, type: OVERLAY_NETWORKS });
-  const configs = new Informer<NodeNetworkConfig>({ ...common, type: NODE_NETWORK_CONFIGS });
-  const namespaces = new Informer<Namespace>({ ...common, type: NAMESPACES });
+  const nodes = new Informer<Node>({ ...common, type: NODES, transform: slimNode });
+  const networks = new Informer<OverlayNetwork>({
+    ...common,
+    type: OVERLAY_NETWORKS,
+    transform: (o) => ({ ...o, metadata: slimMeta(o.metadata) }),
+  });
+  // The agent's status is not the operator's business.
+  const configs = new Informer<ConfigDigest>({
+    ...common,
+    type: NODE_NETWORK_CONFIGS as unknown as ResourceType<ConfigDigest>,
+    // What arrives is a NodeNetworkConfig; what is kept is its digest.
+    transform: (c) => ({
+      metadata: slimMeta(c.metadata),
+      digest: nodeNetworkConfigDigest((c as unknown as NodeNetworkConfig).spec),
+    }),
+  });
+  const namespaces = new Informer<Namespace>({
+    ...common,
+    type: NAMESPACES,
+    transform: (n) => ({ metadata: slimMeta(n.metadata) }),
+  });
   const nadInformer = new Informer<NetworkAttachmentDefinition>({
     ...common,
     type: NETWORK_ATTACHMENT_DEFINITIONS,
+    // Who manages a NAD is read (generatorOf); the fields each manager owns are not.
+    transform: (nad) => ({
+      ...nad,
+      metadata: {
+        ...nad.metadata,
+        managedFields: nad.metadata?.managedFields?.map((m) => ({ manager: m.manager })),
+      },
+    }),
     indexers: {
       [BY_OVERLAY]: overlayReferences,
       [BY_GENERATOR]: (nad) => {

@@ -4,6 +4,8 @@
 import type { NetworkAttachmentDefinition } from '../../lib/kube/index.ts';
 import type { Controller } from '../runtime/index.ts';
 import { generatorOf, overlayReferences } from './cluster.ts';
+import type { ConfigDigest } from './cluster.ts';
+import type { MembershipGate } from './membership-gate.ts';
 import type { Cluster } from './cluster.ts';
 import { nodeChanged } from './node-facts.ts';
 
@@ -13,13 +15,22 @@ interface Controllers {
   nads: Controller;
 }
 
-export function watchCluster(cluster: Cluster, ctl: Controllers, debounceMs: number): void {
+export function watchCluster(
+  cluster: Cluster,
+  ctl: Controllers,
+  opts: { debounceMs: number; gate: MembershipGate; written: Map<string, string> },
+): void {
+  const { debounceMs, gate, written } = opts;
+  const networkChanged = (name: string): void => {
+    gate.changed(name);
+    ctl.networks.enqueue(name);
+  };
   const name = (o: { metadata?: { name?: string } }): string => o.metadata?.name ?? '';
   const allNetworksSoon = (): void => {
     for (const n of cluster.networks.store.keys()) ctl.networks.enqueueAfter(n, debounceMs);
   };
 
-  cluster.networks.on('add', (o) => ctl.networks.enqueue(name(o)));
+  cluster.networks.on('add', (o) => networkChanged(name(o)));
   cluster.networks.on('update', (old, o) => {
     const m = o.metadata;
     const before = old.metadata;
@@ -28,9 +39,9 @@ export function watchCluster(cluster: Cluster, ctl: Controllers, debounceMs: num
       m?.deletionTimestamp !== before?.deletionTimestamp ||
       JSON.stringify(m?.finalizers ?? []) !== JSON.stringify(before?.finalizers ?? [])
     )
-      ctl.networks.enqueue(name(o));
+      networkChanged(name(o));
   });
-  cluster.networks.on('delete', (o) => ctl.networks.enqueue(name(o)));
+  cluster.networks.on('delete', (o) => networkChanged(name(o)));
 
   cluster.nodes.on('add', (o) => {
     ctl.nodes.enqueue(name(o));
@@ -46,10 +57,15 @@ export function watchCluster(cluster: Cluster, ctl: Controllers, debounceMs: num
     allNetworksSoon();
   });
 
-  // A NodeNetworkConfig whose spec someone changed or deleted is written again.
-  cluster.configs.on('add', (o) => ctl.nodes.enqueue(name(o)));
+  // A NodeNetworkConfig whose spec someone changed or deleted is written again; one of a
+  // node that is gone is deleted. Our own writes come back as events too: those are no work.
+  const notOurs = (o: ConfigDigest): boolean => written.get(name(o)) !== o.digest;
+  cluster.configs.on('add', (o) => {
+    if (notOurs(o) || cluster.nodes.store.get(name(o)) === undefined) ctl.nodes.enqueue(name(o));
+  });
   cluster.configs.on('update', (old, o) => {
-    if (old.metadata?.generation !== o.metadata?.generation) ctl.nodes.enqueue(name(o));
+    if (old.metadata?.generation !== o.metadata?.generation && notOurs(o))
+      ctl.nodes.enqueue(name(o));
   });
   cluster.configs.on('delete', (o) => ctl.nodes.enqueue(name(o)));
 

@@ -36,7 +36,7 @@ export function observeNetwork(
         continue;
       }
       eligible++;
-      if (s.leases.holding(name)?.state === 'complete') leased++;
+      if (s.leases.holdsLease(name)) leased++;
       else if (s.waiting.has(name)) waiting++;
     }
   }

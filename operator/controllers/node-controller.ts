@@ -5,8 +5,8 @@
 // gone loses its leases and its NodeNetworkConfig, explicitly (the garbage
 // collector would take the config too, but not the leases, and not promptly).
 import {
+  nodeNetworkConfigDigest,
   nodeNetworkConfigSpec,
-  sameNodeNetworkConfigSpec,
   subnetCidrText,
 } from '../../api/overlay/index.ts';
 import type { JoinedOverlay } from '../../api/overlay/index.ts';
@@ -35,6 +35,8 @@ export interface NodeControllerDeps {
   cniConfig: string;
   /** A network's leases changed: refresh its status soon. */
   networkChanged(name: string): void;
+  /** Digests of the specs written, by node (the event handlers ignore our own writes). */
+  written: Map<string, string>;
 }
 
 export function nodeReconciler(deps: NodeControllerDeps) {
@@ -88,7 +90,7 @@ function joinedOverlays(
   for (const s of networks) {
     if (s.deleting || s.resolved === undefined || s.etcdPrefix === undefined) continue;
     const h = s.leases.holding(node);
-    if (h?.state !== 'complete' || h.value === undefined) continue;
+    if (h?.state !== 'complete' || h.publicIp === undefined) continue;
     out.push({
       name: s.name,
       etcdPrefix: s.etcdPrefix,
@@ -96,7 +98,7 @@ function joinedOverlays(
       lease: {
         subnet: subnetCidrText(h.subnet),
         vtepMac: s.leases.vtepMac(node),
-        publicIp: h.value.publicIp,
+        publicIp: h.publicIp,
       },
     });
   }
@@ -111,9 +113,11 @@ async function writeConfig(
   const name = node.metadata?.name ?? '';
   const uid = node.metadata?.uid ?? '';
   const spec = nodeNetworkConfigSpec(deps.cniConfig, joined);
+  const digest = nodeNetworkConfigDigest(spec);
   const current = deps.cluster.configs.store.get(name);
   const owned = current?.metadata?.ownerReferences?.some((o) => o.uid === uid) ?? false;
-  if (owned && sameNodeNetworkConfigSpec(current?.spec, spec)) return;
+  deps.written.set(name, digest);
+  if (owned && current?.digest === digest) return;
   const nnc: NodeNetworkConfig = {
     metadata: {
       name,
@@ -134,6 +138,7 @@ async function nodeGone(deps: NodeControllerDeps, name: string): Promise<void> {
   );
   for (const s of networks) s.waiting.delete(name);
   for (const l of result.changed) deps.networkChanged(l.ref.name);
+  deps.written.delete(name);
   if (deps.cluster.configs.store.get(name) === undefined) return;
   try {
     await deps.client.delete(NODE_NETWORK_CONFIGS, { name });

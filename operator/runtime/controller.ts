@@ -39,6 +39,8 @@ export interface ControllerOptions {
   registry?: Registry;
   logger?: Logger;
   rateLimiter?: RateLimiter;
+  /** Workers wait for this before taking each key (e.g. until other work has settled). */
+  gate?: () => Promise<void>;
 }
 
 export class Controller {
@@ -97,6 +99,7 @@ export class Controller {
 
   private async work(): Promise<void> {
     for (;;) {
+      if (this.opts.gate !== undefined) await this.opts.gate();
       const item = await this.queue.get();
       if (item.shutdown) return;
       await this.process(item.key);
