@@ -28,7 +28,7 @@ import type { LeaderElectionSettings, ListenAddress, RunOutcome } from './runtim
 /** How long a network's status waits for more lease changes before it is written. */
 export const STATUS_DEBOUNCE_MS = 250;
 /** The same while nodes are still queued: progress is written now and then, not per node. */
-export const BUSY_STATUS_DEBOUNCE_MS = 2000;
+export const BUSY_STATUS_DEBOUNCE_MS = 3000;
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;

@@ -10,7 +10,7 @@ import {
   subnetCidrText,
 } from '../../api/overlay/index.ts';
 import type { JoinedOverlay } from '../../api/overlay/index.ts';
-import { NODE_NETWORK_CONFIGS, isNotFound } from '../../lib/kube/index.ts';
+import { NODE_NETWORK_CONFIGS, isAlreadyExists, isNotFound } from '../../lib/kube/index.ts';
 import type { KubeClient, Node, NodeNetworkConfig } from '../../lib/kube/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import type { LeaseStore } from '../allocation/lease-store.ts';
@@ -126,6 +126,17 @@ async function writeConfig(
     },
     spec,
   };
+  // A create is cheaper for the API server than an apply; an apply takes back fields
+  // someone else changed, and covers a create that lost a race with the cache.
+  if (current === undefined) {
+    try {
+      await deps.client.create(NODE_NETWORK_CONFIGS, nnc, { fieldManager: FIELD_MANAGER });
+      deps.logger.debug({ key: name, overlays: joined.length }, 'NodeNetworkConfig created');
+      return;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  }
   await deps.client.apply(NODE_NETWORK_CONFIGS, nnc, { fieldManager: FIELD_MANAGER, force: true });
   deps.logger.debug({ key: name, overlays: joined.length }, 'NodeNetworkConfig written');
 }
