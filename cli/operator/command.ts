@@ -36,8 +36,8 @@ export interface OperatorFlags {
   leaderElectionLeaseDuration: number;
   leaderElectionRenewDeadline: number;
   leaderElectionRetryPeriod: number;
-  healthProbeBindAddress: { host: string; port: number } | null;
-  metricsBindAddress: { host: string; port: number } | null;
+  healthProbeBindAddress: { host: string; port: number } | false;
+  metricsBindAddress: { host: string; port: number } | false;
   logLevel: string;
   workers: number;
   namespaceIsolation: boolean;
@@ -174,7 +174,7 @@ export function operatorSettings(flags: OperatorFlags, kubeConfig: KubeConfig): 
     throw new FlagError(
       '--etcd-endpoints (or PLEXUS_ETCD_ENDPOINTS) is required, e.g. https://10.0.0.1:2379',
     );
-  if (flags.healthProbeBindAddress === null)
+  if (flags.healthProbeBindAddress === false)
     throw new FlagError('--health-probe-bind-address cannot be 0: the kubelet probes it');
   const identity =
     flags.identity ?? process.env.POD_NAME ?? `${hostname()}_${randomBytes(4).toString('hex')}`;

@@ -5,10 +5,11 @@ import { InvalidArgumentError } from 'commander';
 import { dns1123LabelProblem } from '../../api/common/index.ts';
 import { LOG_LEVELS } from '../../lib/log/index.ts';
 
-/** `:8081`, `0.0.0.0:8081`, `127.0.0.1:0` → host and port; `0` → disabled (only where allowed). */
-export function listenAddress(value: string): { host: string; port: number } | null {
+/** `:8081`, `0.0.0.0:8081`, `127.0.0.1:0` → host and port; `0` → false, turned off (only
+ * where allowed; commander turns a null from a parser into ""). */
+export function listenAddress(value: string): { host: string; port: number } | false {
   const v = value.trim();
-  if (v === '0') return null;
+  if (v === '0') return false;
   const m = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(v);
   const port = m ? Number(m[2]) : NaN;
   if (m === null || !Number.isInteger(port) || port > 65535)
