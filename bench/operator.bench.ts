@@ -15,6 +15,7 @@ import { createNodeObjects, simulatedIp } from '../devcluster/node-objects.ts';
 import { peakRss, startOperatorProcess } from '../devcluster/operator-process.ts';
 import { missingPrereqs } from '../devcluster/prereqs.ts';
 import { createRun } from '../devcluster/run.ts';
+import type { Run } from '../devcluster/run.ts';
 import { createEtcdClient } from '../lib/etcd/index.ts';
 import {
   Informer,
@@ -81,66 +82,81 @@ function converged(
     );
 }
 
+/** A cluster with `nodes` Node objects and the networks, nothing written for them yet, and
+ * the observers that tell when the operator is done. */
+async function setUp(run: Run, nodes: number) {
+  const cp = await startControlPlane({ run, log: () => {} });
+  const etcdServer = await startEtcd({ run });
+  const client = new KubeClient(loadKubeConfig({ kubeconfig: cp.kubeconfig }), { maxSockets: 32 });
+  const specs = Array.from({ length: nodes }, (_, i) => ({
+    name: `bench-node-${i}`,
+    ip: simulatedIp(i),
+  }));
+  await createNodeObjects(client, specs, 32);
+  await Promise.all(networkObjects().map((o) => client.create(OVERLAY_NETWORKS, o)));
+  const configs = new Informer<NodeNetworkConfig>({ client, type: NODE_NETWORK_CONFIGS }).start();
+  const networks = new Informer<OverlayNetwork>({ client, type: OVERLAY_NETWORKS }).start();
+  await Promise.all([configs.waitForSync(), networks.waitForSync()]);
+  const etcd = createEtcdClient({ endpoints: [etcdServer.endpoint] });
+  const close = async (): Promise<void> => {
+    await Promise.all([configs.stop(), networks.stop()]);
+    etcd.close();
+    client.close();
+  };
+  return { cp, etcdServer, configs, networks, etcd, close };
+}
+
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+/** Polls until converged; returns when the first NodeNetworkConfig appeared and when half and
+ * all had every overlay. */
+async function untilConverged(s: Setup, nodes: number, t0: number): Promise<string[]> {
+  // config + lease + owner record per node and network.
+  const keys = NETWORKS + 2 * NETWORKS * nodes;
+  const marks: string[] = [];
+  const mark = (what: string): void => {
+    if (!marks.some((m) => m.startsWith(what)))
+      marks.push(`${what} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  };
+  for (;;) {
+    const full = s.configs.store
+      .list()
+      .filter((c) => (c.spec.overlays?.length ?? 0) === NETWORKS).length;
+    if (s.configs.store.size > 0) mark('first config');
+    if (full >= nodes / 2) mark('half complete');
+    if (full >= nodes) mark('all complete');
+    if (
+      converged(nodes, s.configs, s.networks) &&
+      (await s.etcd.countPrefix('/plexus.dev/networks/')) === keys
+    )
+      return marks;
+    if (performance.now() - t0 > TIMEOUT_MS)
+      throw new Error(`not converged after ${TIMEOUT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function measure(nodes: number): Promise<Measurement> {
   const run = createRun();
   try {
-    const cp = await startControlPlane({ run, log: () => {} });
-    const etcdServer = await startEtcd({ run });
-    const client = new KubeClient(loadKubeConfig({ kubeconfig: cp.kubeconfig }), {
-      maxSockets: 32,
-    });
-    const specs = Array.from({ length: nodes }, (_, i) => ({
-      name: `bench-node-${i}`,
-      ip: simulatedIp(i),
-    }));
-    await createNodeObjects(client, specs, 32);
-    await Promise.all(networkObjects().map((o) => client.create(OVERLAY_NETWORKS, o)));
-    const configs = new Informer<NodeNetworkConfig>({ client, type: NODE_NETWORK_CONFIGS }).start();
-    const networks = new Informer<OverlayNetwork>({ client, type: OVERLAY_NETWORKS }).start();
-    await Promise.all([configs.waitForSync(), networks.waitForSync()]);
-    const etcd = createEtcdClient({ endpoints: [etcdServer.endpoint] });
-    // config + lease + owner record per node and network.
-    const keys = NETWORKS + 2 * NETWORKS * nodes;
+    const s = await setUp(run, nodes);
     const load0 = loadavg()[0] ?? 0;
     const t0 = performance.now();
     const op = await startOperatorProcess({
       run,
       name: 'operator-bench',
-      kubeconfig: cp.kubeconfig,
-      etcdEndpoints: [etcdServer.endpoint],
+      kubeconfig: s.cp.kubeconfig,
+      etcdEndpoints: [s.etcdServer.endpoint],
       leaderElectionNamespace: 'kube-system',
       readyTimeoutMs: TIMEOUT_MS,
     });
-    // When the first NodeNetworkConfig appeared, and when half and all had every overlay.
-    const marks: string[] = [];
-    const mark = (what: string): void => {
-      if (!marks.some((m) => m.startsWith(what)))
-        marks.push(`${what} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    };
-    for (;;) {
-      const full = configs.store
-        .list()
-        .filter((c) => (c.spec.overlays?.length ?? 0) === NETWORKS).length;
-      if (configs.store.size > 0) mark('first config');
-      if (full >= nodes / 2) mark('half complete');
-      if (full >= nodes) mark('all complete');
-      if (
-        converged(nodes, configs, networks) &&
-        (await etcd.countPrefix('/plexus.dev/networks/')) === keys
-      )
-        break;
-      if (performance.now() - t0 > TIMEOUT_MS)
-        throw new Error(`not converged after ${TIMEOUT_MS / 1000} s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const marks = await untilConverged(s, nodes, t0);
     const seconds = (performance.now() - t0) / 1000;
     const load1 = loadavg()[0] ?? 0;
     const rssMb = (peakRss(op.pid) ?? 0) / 1024 / 1024;
     const text = await op.metrics();
     await op.stop();
-    await Promise.all([configs.stop(), networks.stop()]);
-    etcd.close();
-    client.close();
+    await s.close();
     return {
       nodes,
       seconds,

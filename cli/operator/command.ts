@@ -51,8 +51,8 @@ export class FlagError extends InputError {}
 
 const env = (o: Option, name: string): Option => o.env(`PLEXUS_${name}`);
 
-/** The flags of `plexus operator`, also offered by `plexus dev` for the operator it runs. */
-export function operatorOptions(): Option[] {
+/** Where the API server and etcd are. */
+function connectionOptions(): Option[] {
   return [
     env(
       new Option(
@@ -74,9 +74,16 @@ export function operatorOptions(): Option[] {
     ),
     env(new Option('--etcd-cert-file <path>', 'client certificate for etcd'), 'ETCD_CERT_FILE'),
     env(new Option('--etcd-key-file <path>', 'client key for etcd'), 'ETCD_KEY_FILE'),
+  ];
+}
+
+/** Leader election on a coordination.k8s.io Lease (client-go's timings by default). */
+function leaderElectionOptions(): Option[] {
+  return [
     env(
-      new Option('--leader-elect <bool>', 'elect one leader among replicas through a Lease')
+      new Option('--leader-elect [bool]', 'elect one leader among replicas through a Lease')
         .argParser(booleanValue)
+        .preset('true')
         .default(true),
       'LEADER_ELECT',
     ),
@@ -113,6 +120,19 @@ export function operatorOptions(): Option[] {
       'LEADER_ELECTION_RETRY_PERIOD',
     ),
     env(
+      new Option(
+        '--identity <id>',
+        'this replica in the Lease and in Events (default: $POD_NAME, else host + random)',
+      ),
+      'IDENTITY',
+    ),
+  ];
+}
+
+/** Probes, metrics, logs and concurrency. */
+function runtimeOptions(): Option[] {
+  return [
+    env(
       new Option('--health-probe-bind-address <addr>', '/healthz, /readyz and /metrics')
         .argParser(listenAddress)
         .default({ host: '0.0.0.0', port: 8081 }, ':8081'),
@@ -133,15 +153,22 @@ export function operatorOptions(): Option[] {
     env(
       new Option('--workers <n>', 'concurrent reconciles per controller')
         .argParser(positiveInt(64))
-        .default(4),
+        .default(8),
       'WORKERS',
     ),
+  ];
+}
+
+/** The cluster-wide meta-plugin options every NodeNetworkConfig carries. */
+function metaOptions(): Option[] {
+  return [
     env(
       new Option(
-        '--namespace-isolation <bool>',
+        '--namespace-isolation [bool]',
         'pods may use only NADs of their namespace and the global ones',
       )
         .argParser(booleanValue)
+        .preset('true')
         .default(false),
       'NAMESPACE_ISOLATION',
     ),
@@ -158,13 +185,16 @@ export function operatorOptions(): Option[] {
       ).argParser(namespaceName),
       'DEFAULT_NETWORK_NAMESPACE',
     ),
-    env(
-      new Option(
-        '--identity <id>',
-        'this replica in the Lease and in Events (default: $POD_NAME, else host + random)',
-      ),
-      'IDENTITY',
-    ),
+  ];
+}
+
+/** The flags of `plexus operator`. */
+export function operatorOptions(): Option[] {
+  return [
+    ...connectionOptions(),
+    ...leaderElectionOptions(),
+    ...runtimeOptions(),
+    ...metaOptions(),
   ];
 }
 
