@@ -102,6 +102,19 @@ describe('planNode', () => {
     ]);
   });
 
+  it('drops a record that names no subnet of the plan (garbage, another length, outside)', () => {
+    for (const value of ['not a subnet', '10.5.0.4-29', '10.9.0.4-30']) {
+      const l = index();
+      l.replaceAll([kv(nodeOwnerKey(P, 'a'), value, 9)]);
+      const plan = planNode('a', [wish(l)]);
+      expect(plan.again, value).toBe(true);
+      expect(plan.groups[0]?.ops, value).toEqual([
+        { key: nodeOwnerKey(P, 'a'), expect: { modRevision: '9' }, then: 'delete' },
+      ]);
+      expect(l.free, value).toBe(3);
+    }
+  });
+
   it('leaves: deletes our lease and the record, never a lease of someone else', () => {
     const l = index();
     l.replaceAll([
