@@ -30,6 +30,7 @@ import type { OperatorProcess } from '../devcluster/operator-process.ts';
 import { waitFor } from '../devcluster/proc.ts';
 import type { Run } from '../devcluster/run.ts';
 import { controlPlane, skipReason, testRun } from './context.ts';
+import { deleteNetworks } from './operator-cleanup.ts';
 
 const NODE_COUNT = 40;
 const LEASE_MS = 15_000;
@@ -62,7 +63,7 @@ describe.skipIf(skipReason() !== null)('operator faults', () => {
     nodes.push(...specs.map((s) => s.name));
   });
   afterAll(async () => {
-    await client?.delete(OVERLAY_NETWORKS, { name: net }).catch(() => {});
+    await deleteNetworks(client, [net]);
     for (const n of nodes) await client?.delete(NODES, { name: n }).catch(() => {});
     await run?.close();
     etcd?.close();

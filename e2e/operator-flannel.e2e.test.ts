@@ -15,6 +15,7 @@ import { startOperatorProcess } from '../devcluster/operator-process.ts';
 import { waitFor } from '../devcluster/proc.ts';
 import type { Run } from '../devcluster/run.ts';
 import { controlPlane, skipReason, testRun } from './context.ts';
+import { deleteNetworks } from './operator-cleanup.ts';
 
 describe.skipIf(skipReason() !== null)('flannel interop', () => {
   let run: Run;
@@ -48,7 +49,7 @@ describe.skipIf(skipReason() !== null)('flannel interop', () => {
     });
   });
   afterAll(async () => {
-    await client?.delete(OVERLAY_NETWORKS, { name: net }).catch(() => {});
+    await deleteNetworks(client, [net]);
     for (const n of nodes.keys()) await client?.delete(NODES, { name: n }).catch(() => {});
     await run?.close();
     etcd?.close();

@@ -24,6 +24,7 @@ import { startOperatorProcess } from '../devcluster/operator-process.ts';
 import { waitFor } from '../devcluster/proc.ts';
 import type { Run } from '../devcluster/run.ts';
 import { controlPlane, skipReason, testRun } from './context.ts';
+import { deleteNetworks } from './operator-cleanup.ts';
 
 describe.skipIf(skipReason() !== null)('operator leases', () => {
   let run: Run;
@@ -50,7 +51,7 @@ describe.skipIf(skipReason() !== null)('operator leases', () => {
     });
   });
   afterAll(async () => {
-    for (const n of networks) await client?.delete(OVERLAY_NETWORKS, { name: n }).catch(() => {});
+    await deleteNetworks(client, networks);
     for (const n of nodes) await client?.delete(NODES, { name: n }).catch(() => {});
     await run?.close();
     etcd?.close();

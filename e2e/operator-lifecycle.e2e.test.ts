@@ -36,6 +36,7 @@ import type { OperatorProcess } from '../devcluster/operator-process.ts';
 import { waitFor } from '../devcluster/proc.ts';
 import type { Run } from '../devcluster/run.ts';
 import { controlPlane, skipReason, testRun } from './context.ts';
+import { deleteNetworks } from './operator-cleanup.ts';
 
 describe.skipIf(skipReason() !== null)('operator lifecycle', () => {
   let run: Run;
@@ -72,7 +73,14 @@ describe.skipIf(skipReason() !== null)('operator lifecycle', () => {
   });
   afterAll(async () => {
     for (const n of nodeIps.keys()) await client?.delete(NODES, { name: n }).catch(() => {});
-    await client?.delete(OVERLAY_NETWORKS, { name: net }).catch(() => {});
+    await deleteNetworks(client, [net]);
+    // No namespace controller runs here: what is left in a deleted namespace stays.
+    for (const [name, namespace] of [
+      ['second', ns],
+      ['to-nowhere', ns],
+      ['wrong-ns', 'default'],
+    ] as const)
+      await client?.delete(NETWORK_ATTACHMENT_DEFINITIONS, { name, namespace }).catch(() => {});
     await client?.delete(NAMESPACES, { name: ns }).catch(() => {});
     await run?.close();
     etcd?.close();

@@ -16,7 +16,7 @@ import {
 } from '../../api/overlay/index.ts';
 import type { ResolvedOverlay, StatusProblem } from '../../api/overlay/index.ts';
 import { PLEXUS_API_VERSION, OVERLAY_NETWORK_KIND } from '../../api/resources/index.ts';
-import { OVERLAY_NETWORKS } from '../../lib/kube/index.ts';
+import { OVERLAY_NETWORKS, isNotFound } from '../../lib/kube/index.ts';
 import type { EventRecorder, KubeClient, OverlayNetwork } from '../../lib/kube/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import type { LeaseStore } from '../allocation/lease-store.ts';
@@ -267,15 +267,7 @@ async function finalize(
     await removeConfig(deps, obj, leases);
   }
   await reconcileGeneratedNads(deps, s.name, undefined);
-  await deps.client.apply(
-    OVERLAY_NETWORKS,
-    {
-      apiVersion: PLEXUS_API_VERSION,
-      kind: OVERLAY_NETWORK_KIND,
-      metadata: { name: s.name },
-    } as OverlayNetwork,
-    { fieldManager: FIELD_MANAGER },
-  );
+  await removeFinalizer(deps, obj);
   deps.recorder.event(obj, {
     type: 'Normal',
     reason: 'CleanedUp',
@@ -283,6 +275,27 @@ async function finalize(
     note: `leases, owner records and NetworkAttachmentDefinitions of ${s.name} removed`,
   });
   deps.logger.info({ key: s.name }, 'network deleted: leases, config and NADs removed');
+}
+
+/** Takes our finalizer off, by index with a test, so a concurrent change of the list is never
+ * lost and an object already gone is simply done (an apply would try to create it). */
+async function removeFinalizer(deps: NetworkControllerDeps, obj: OverlayNetwork): Promise<void> {
+  const at = obj.metadata?.finalizers?.indexOf(FINALIZER) ?? -1;
+  if (at < 0) return;
+  const path = `/metadata/finalizers/${at}`;
+  try {
+    await deps.client.patch(
+      OVERLAY_NETWORKS,
+      { name: obj.metadata?.name ?? '' },
+      [
+        { op: 'test', path, value: FINALIZER },
+        { op: 'remove', path },
+      ],
+      { type: 'json', fieldManager: FIELD_MANAGER },
+    );
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
 }
 
 /** Deletes every owner record and our lease behind it; returns the nodes that held one. */

@@ -1,7 +1,7 @@
 // The Node controller: for one node, the leases it should hold in every
 // OverlayNetwork (one etcd transaction for all of them), then its
 // NodeNetworkConfig: the meta-plugin CNI config and one entry per overlay it
-// joined, written by server-side apply and owned by the Node. A node that is
+// joined, created or patched as a whole, and owned by the Node. A node that is
 // gone loses its leases and its NodeNetworkConfig, explicitly (the garbage
 // collector would take the config too, but not the leases, and not promptly).
 import {
@@ -126,8 +126,9 @@ async function writeConfig(
     },
     spec,
   };
-  // A create is cheaper for the API server than an apply; an apply takes back fields
-  // someone else changed, and covers a create that lost a race with the cache.
+  // Created when absent; otherwise a merge patch, which replaces the overlays list whole (an
+  // edit by someone else is undone; an empty list stays a list, where a server-side apply
+  // over fields first written by a create would leave null).
   if (current === undefined) {
     try {
       await deps.client.create(NODE_NETWORK_CONFIGS, nnc, { fieldManager: FIELD_MANAGER });
@@ -137,7 +138,18 @@ async function writeConfig(
       if (!isAlreadyExists(e)) throw e;
     }
   }
-  await deps.client.apply(NODE_NETWORK_CONFIGS, nnc, { fieldManager: FIELD_MANAGER, force: true });
+  try {
+    await deps.client.patch(
+      NODE_NETWORK_CONFIGS,
+      { name },
+      { metadata: { ownerReferences: nnc.metadata?.ownerReferences }, spec },
+      { type: 'merge', fieldManager: FIELD_MANAGER },
+    );
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    // Deleted after the cache saw it: create it.
+    await deps.client.create(NODE_NETWORK_CONFIGS, nnc, { fieldManager: FIELD_MANAGER });
+  }
   deps.logger.debug({ key: name, overlays: joined.length }, 'NodeNetworkConfig written');
 }
 
