@@ -1,10 +1,18 @@
 // The cluster `plexus dev` brings up, step by step with a progress line each:
 // etcd and kube-apiserver, N simulated nodes (network namespaces on one L2
 // fabric, each a registered Node), the operator as a process of its own, and
-// the manifests of examples/ applied. Everything lives in a run under DIR
-// (DIR/kubeconfig is the admin kubeconfig, for kubectl from another terminal);
-// close() removes all of it: processes, namespaces, files.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// the manifests of examples/ applied. DIR holds the admin kubeconfig (for
+// kubectl from another terminal) and a link to the run's files; close() removes
+// all of it: processes, namespaces, files.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +25,7 @@ import { kubectl } from './kube.ts';
 import { startOperatorProcess } from './operator-process.ts';
 import type { OperatorProcess } from './operator-process.ts';
 import { missingPrereqs } from './prereqs.ts';
+import { isAlive, processStartTime } from './proc.ts';
 import { createRun } from './run.ts';
 import type { Run } from './run.ts';
 
@@ -51,19 +60,61 @@ export function defaultDevDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cache, 'dev');
 }
 
-/** Another `plexus dev` owns DIR while DIR/kubeconfig exists and its run dir is alive. */
+interface DirOwner {
+  pid: number;
+  start: string | undefined;
+}
+
+/** DIR's files: the admin kubeconfig, the owner (to refuse a second `plexus dev`), and a
+ * link to the run dir (certificates, etcd data, logs). */
+function dirFiles(dir: string): { kubeconfig: string; owner: string; link: string } {
+  return {
+    kubeconfig: join(dir, 'kubeconfig'),
+    owner: join(dir, 'owner.json'),
+    link: join(dir, 'run'),
+  };
+}
+
+/**
+ * Takes DIR for this process, or says who has it. The run itself lives in the shared runs root
+ * (a run elsewhere is not known to the reapers of the other tools running on the machine, which
+ * would take its network namespaces for orphans); DIR/run links to it. Files a killed
+ * `plexus dev` left in DIR are replaced.
+ */
 function claimDir(dir: string): Run {
   mkdirSync(dir, { recursive: true });
-  // Reaps runs of a `plexus dev` that died (SIGKILL): their processes, namespaces and files.
-  const run = createRun({ root: join(dir, 'runs') });
-  const others = readdirSync(join(dir, 'runs')).filter((d) => !d.startsWith('.') && d !== run.tag);
-  if (others.length > 0) {
-    void run.close();
-    throw new Error(
-      `another plexus dev is running with --dir ${dir}; stop it (Ctrl-C) or pass another --dir`,
-    );
+  const files = dirFiles(dir);
+  try {
+    const other = JSON.parse(readFileSync(files.owner, 'utf8')) as DirOwner;
+    if (
+      other.pid !== process.pid &&
+      isAlive(other.pid) &&
+      processStartTime(other.pid) === other.start
+    )
+      throw new Error(
+        `another plexus dev (pid ${other.pid}) is running with --dir ${dir}; stop it (Ctrl-C) or pass another --dir`,
+      );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && !(e instanceof SyntaxError)) throw e;
   }
+  const owner: DirOwner = { pid: process.pid, start: processStartTime(process.pid) };
+  writeFileSync(files.owner, JSON.stringify(owner));
+  const run = createRun();
+  rmSync(files.link, { force: true });
+  symlinkSync(run.dir, files.link);
   return run;
+}
+
+/** Removes DIR's files (and DIR when nothing else is in it). Synchronous: it also runs at exit. */
+function releaseDir(dir: string): void {
+  const files = dirFiles(dir);
+  for (const f of Object.values(files)) rmSync(f, { force: true });
+  try {
+    if (existsSync(dir) && readdirSync(dir).length === 0)
+      rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // someone else's file: leave it
+  }
 }
 
 export async function startDevCluster(opts: DevClusterOptions): Promise<DevCluster> {
@@ -74,10 +125,10 @@ export async function startDevCluster(opts: DevClusterOptions): Promise<DevClust
       `plexus dev cannot run here; missing: ${missing.join('; ')}. Run it as root after npm ci && npm run setup`,
     );
   const run = claimDir(opts.dir);
-  const kubeconfig = join(opts.dir, 'kubeconfig');
-  const dropKubeconfig = (): void => rmSync(kubeconfig, { force: true });
-  run.onClose('DIR/kubeconfig', dropKubeconfig);
-  process.once('exit', dropKubeconfig);
+  const { kubeconfig } = dirFiles(opts.dir);
+  const release = (): void => releaseDir(opts.dir);
+  run.onClose('DIR files', release);
+  process.once('exit', release);
   try {
     say('[1/5] starting etcd and kube-apiserver (built from the Go modules once, then cached)');
     const cp = await startControlPlane({ run, log: (l) => say(`      ${l}`) });
@@ -95,7 +146,7 @@ export async function startDevCluster(opts: DevClusterOptions): Promise<DevClust
       etcdEndpoints: [cp.etcdEndpoint],
       leaderElectionNamespace: 'kube-system',
     });
-    say(`      ready at ${operator.url} (log ${operator.logFile})`);
+    say(`      ready at ${operator.url} (log ${join(opts.dir, 'run', 'operator.log')})`);
     const examples = opts.examplesDir ?? EXAMPLES_DIR;
     say(`[4/5] applying ${examples}`);
     await createExampleNamespaces(cp, examples, say);
@@ -107,7 +158,7 @@ export async function startDevCluster(opts: DevClusterOptions): Promise<DevClust
       hosts,
       operator,
       kubeconfig,
-      operatorLog: operator.logFile,
+      operatorLog: join(opts.dir, 'run', 'operator.log'),
       close: () => closeAll(run, opts.dir),
     };
   } catch (e) {
@@ -164,13 +215,5 @@ async function createExampleNamespaces(
 
 async function closeAll(run: Run, dir: string): Promise<void> {
   await run.close();
-  rmSync(join(dir, 'kubeconfig'), { force: true });
-  // DIR/runs goes when empty; DIR itself stays only if something else is in it.
-  for (const d of [join(dir, 'runs'), dir]) {
-    try {
-      if (existsSync(d) && readdirSync(d).length === 0) rmSync(d, { recursive: true, force: true });
-    } catch {
-      // someone else's file: leave it
-    }
-  }
+  releaseDir(dir);
 }

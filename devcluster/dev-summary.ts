@@ -257,6 +257,7 @@ export function renderSummary(dc: DevCluster, s: DevSummary): string {
     `kubeconfig:   ${dc.kubeconfig}    (kubectl --kubeconfig ${dc.kubeconfig} get onet,nnc,net-attach-def -A)`,
     `metrics:      ${dc.operator.url}/metrics`,
     `operator log: ${dc.operatorLog}`,
+    `files:        ${dc.run.dir} (linked as ${dc.kubeconfig.replace(/kubeconfig$/, 'run')})`,
     `etcd:         ${dc.controlPlane.etcdEndpoint}`,
     '',
     'Checks:',

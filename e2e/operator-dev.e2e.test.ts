@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NODE_BIN } from '../devcluster/operator-process.ts';
 import { pidsMentioning, run, waitFor } from '../devcluster/proc.ts';
-import { listNetns } from '../devcluster/run.ts';
+import { listNetns, runsRoot } from '../devcluster/run.ts';
 import { controlPlane, skipReason } from './context.ts';
 
 const CLI = fileURLToPath(new URL('../cli/plexus.ts', import.meta.url));
@@ -31,14 +31,18 @@ function startDev(args: string[]): Dev {
   return { child, out: () => text, exited };
 }
 
-/** The run id printed in the operator log path (DIR/runs/<id>/operator.log). */
-const runIdOf = (text: string): string =>
-  /runs\/([0-9a-f]{6})\/operator\.log/.exec(text)?.[1] ?? 'none';
+/** The run id, from the run dir the summary prints. */
+function runIdOf(text: string): string {
+  const id = /files:\s+\S*\/([0-9a-f]{6}) /.exec(text)?.[1];
+  if (id === undefined) throw new Error(`no run dir in the output:\n${text}`);
+  return id;
+}
 
 function leftovers(dir: string, id: string): string[] {
   const found: string[] = [];
   if (existsSync(join(dir, 'kubeconfig'))) found.push('DIR/kubeconfig');
-  if (existsSync(join(dir, 'runs', id))) found.push('the run dir');
+  for (const f of ['owner.json', 'run']) if (existsSync(join(dir, f))) found.push(`DIR/${f}`);
+  if (existsSync(join(runsRoot(), id))) found.push('the run dir');
   found.push(...listNetns().filter((ns) => ns.startsWith(`plx-${id}-`)));
   found.push(...pidsMentioning(`${dir}/`).map((p) => `pid ${p}`));
   return found;
@@ -108,7 +112,8 @@ describe.skipIf(skipReason() !== null)('plexus dev', () => {
     const second = startDev([`--dir=${dir}`, '--once']);
     children.push(second.child);
     expect(await second.exited).toBe(2);
-    expect(second.out()).toContain(`another plexus dev is running with --dir ${dir}`);
+    expect(second.out()).toMatch(/another plexus dev \(pid \d+\) is running with --dir /);
+    expect(second.out()).toContain(dir);
 
     const id = runIdOf(dev.out());
     expect(leftovers(dir, id).length).toBeGreaterThan(0);
