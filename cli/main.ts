@@ -9,6 +9,8 @@ import { InputError } from './validate/input-error.ts';
 import { runValidate, type CliIO } from './validate/command.ts';
 import { webhooksCommand } from './webhooks/command.ts';
 import { agentCommand } from './agent/command.ts';
+import { addOperatorCommand } from './operator/command.ts';
+import { addDevCommand } from './dev/command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -134,6 +136,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   program.addCommand(webhooksCommand(io, (c) => (code = c)).copyInheritedSettings(program));
   program.addCommand(agentCommand(io, (c) => (code = c)).copyInheritedSettings(program));
 
+  addOperatorCommand(program, (c) => (code = c));
+  addDevCommand(program, io.stdout, (c) => (code = c));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

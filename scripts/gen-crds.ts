@@ -15,3 +15,10 @@ for (const [name, text] of Object.entries(files)) {
   await writeFile(join(outDir, name), text);
   console.log(`wrote crds/${name}`);
 }
+// The same files for the kustomize base (kustomize reads nothing outside its root).
+const baseDir = join(outDir, '..', 'manifests', 'base', 'crds');
+await mkdir(baseDir, { recursive: true });
+for (const [name, text] of Object.entries(files)) {
+  await writeFile(join(baseDir, name), text);
+  console.log(`wrote manifests/base/crds/${name}`);
+}

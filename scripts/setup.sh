@@ -31,8 +31,8 @@ fi
 "$BASH" "$here/build-go.sh" cni-plugins
 
 if [[ "$(id -u)" == 0 ]]; then
-  log "done. Next: npm run demo (the main job), npm test (unit and e2e tests)"
+  log "done. Next: npm run dev (the main job, as root), npm test (unit and e2e tests)"
 else
   log "done. The e2e tests need root (network namespaces): run npm test as root,"
-  log "or PLEXUS_SKIP_E2E=1 npm test for the rest; npm run demo needs no root"
+  log "or PLEXUS_SKIP_E2E=1 npm test for the rest; npx plexus validate examples needs no root"
 fi

@@ -29,6 +29,7 @@ import {
   type ResolvedOverlaySpec,
 } from './resolved.ts';
 import { readEtcdPrefix } from './etcd-prefix.ts';
+import { uint16VniFinding } from './flannel-lease.ts';
 import { checkLabelSelector } from './selector.ts';
 import { planSubnets, type SubnetPlan } from './subnets.ts';
 
@@ -73,6 +74,12 @@ export function checkOverlayNetworkSpec(
     spec.etcdPrefix === undefined
       ? undefined
       : readEtcdPrefix(spec.etcdPrefix, f('etcdPrefix'), out);
+  // An explicit prefix is how a network is shared with an upstream flanneld.
+  const oldFlannel =
+    etcdPrefix === undefined || backend === undefined
+      ? undefined
+      : uint16VniFinding(backend.effective.vni, child(f('backend'), 'vni'));
+  if (oldFlannel !== undefined) out.push(oldFlannel);
   const nodeSelector = readSelector(spec.nodeSelector, f('nodeSelector'), out);
   const attachment = readAttachment(spec.attachment, f('attachment'), out);
   if (subnets === undefined || backend === undefined || attachment === undefined)

@@ -166,7 +166,12 @@ describe('properties', () => {
     fc.assert(
       fc.property(validArb, (on) => {
         const r = checkOverlayNetwork(on);
-        expect(r.findings).toEqual([]);
+        // The one warning a valid object may get: a VNI old flanneld cannot read, on a shared prefix.
+        const { vni } = on.spec.backend;
+        const shared = on.spec.etcdPrefix !== undefined && vni > 65535;
+        expect(r.findings.map((f) => `${f.severity} ${f.field}`)).toEqual(
+          shared ? ['warning spec.backend.vni'] : [],
+        );
         const config = r.value?.config;
         expect(config).toBeDefined();
         const parsed = parseFlannelNetworkConfig(

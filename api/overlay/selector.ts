@@ -169,3 +169,38 @@ function checkRequirementValues(
   });
   return strings;
 }
+
+/** Whether `labels` satisfy `selector` as the API server's LabelSelectorAsSelector
+ * reads it: every matchLabels pair and every requirement; no selector matches all. */
+export function matchesLabelSelector(
+  selector: LabelSelector | undefined,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
+  if (selector === undefined) return true;
+  const has = (k: string): boolean => labels !== undefined && Object.hasOwn(labels, k);
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {}))
+    if (!has(k) || labels?.[k] !== v) return false;
+  for (const req of selector.matchExpressions ?? []) {
+    const present = has(req.key);
+    const value = present ? labels?.[req.key] : undefined;
+    const values = req.values ?? [];
+    switch (req.operator) {
+      case 'In':
+        if (!present || !values.includes(value as string)) return false;
+        break;
+      case 'NotIn':
+        if (present && values.includes(value as string)) return false;
+        break;
+      case 'Exists':
+        if (!present) return false;
+        break;
+      case 'DoesNotExist':
+        if (present) return false;
+        break;
+      default:
+        // An operator the schema does not allow selects nothing, as the API server refuses it.
+        return false;
+    }
+  }
+  return true;
+}

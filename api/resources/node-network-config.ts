@@ -39,11 +39,14 @@ const NodeOverlaySchema = Type.Object(
       pattern: IPV4_CIDR_PATTERN,
       maxLength: 18,
     }),
-    mtu: Type.Integer({
-      description: 'MTU of the VXLAN device, the bridge and pod interfaces (FLANNEL_MTU).',
-      minimum: MTU_MIN,
-      maximum: MTU_MAX,
-    }),
+    mtu: Type.Optional(
+      Type.Integer({
+        description:
+          'MTU of the VXLAN device, the bridge and pod interfaces (FLANNEL_MTU). Absent when the OverlayNetwork sets none: the agent then uses its uplink MTU minus 50 (the VXLAN overhead).',
+        minimum: MTU_MIN,
+        maximum: MTU_MAX,
+      }),
+    ),
     ipMasq: Type.Boolean({
       description: 'Whether the node masquerades traffic leaving the overlay (FLANNEL_IPMASQ).',
     }),

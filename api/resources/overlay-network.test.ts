@@ -129,6 +129,7 @@ describe('OverlayNetworkSchema', () => {
       'VNI',
       'Allocated',
       'Capacity',
+      'NADs',
       'Ready',
       'Age',
     ]);

@@ -333,11 +333,30 @@ const OverlayNetworkStatusSchema = Type.Object(
         { description: 'Subnet lease usage.' },
       ),
     ),
+    nads: Type.Optional(
+      Type.Object(
+        {
+          generated: Type.Integer({
+            description:
+              'NetworkAttachmentDefinitions the operator generated for this network (one per attached namespace).',
+            minimum: 0,
+            format: 'int64',
+          }),
+          total: Type.Integer({
+            description:
+              'All NetworkAttachmentDefinitions whose config attaches to this network (generated and user-written).',
+            minimum: 0,
+            format: 'int64',
+          }),
+        },
+        { description: 'The NetworkAttachmentDefinitions that use this network.' },
+      ),
+    ),
     conditions: Type.Optional(ConditionsSchema),
   },
   {
     description:
-      'What the operator observed: lease usage and conditions (Ready, SubnetsExhausted).',
+      'What the operator observed: lease usage, the NADs using the network and conditions (Ready, Degraded, SubnetsExhausted).',
   },
 );
 
@@ -432,6 +451,12 @@ export const OVERLAY_NETWORK_PRINTER_COLUMNS: readonly PrinterColumn[] = [
     type: 'integer',
     jsonPath: '.status.subnets.capacity',
     description: 'Subnets that can be leased.',
+  },
+  {
+    name: 'NADs',
+    type: 'integer',
+    jsonPath: '.status.nads.total',
+    description: 'NetworkAttachmentDefinitions that use the network.',
   },
   {
     name: 'Ready',

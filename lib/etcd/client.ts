@@ -3,7 +3,7 @@
 // one transaction with a per-key fallback), delete-if-unchanged, and prefix listing in pages.
 import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
-import type { IOptions } from 'etcd3';
+import type { IOperation, IOptions } from 'etcd3';
 import { watchPrefix } from './prefix-watch.ts';
 import type { PrefixWatch, PrefixWatchOptions } from './prefix-watch.ts';
 
@@ -43,6 +43,22 @@ export interface CreateResult {
   /** The value someone else holds, when not created. */
   existing?: KeyValue;
   revision: string;
+}
+
+/** One key of a guarded transaction: the state it must be in, and what to do to it. */
+export interface GuardedOp {
+  key: string;
+  /** "absent" (Version == 0), or the mod revision it must still have. */
+  expect: 'absent' | { modRevision: string };
+  /** Put this value, delete the key, or only check it. */
+  then: { put: string } | 'delete' | 'check';
+}
+
+export interface GuardedTxnResult {
+  succeeded: boolean;
+  revision: string;
+  /** When not succeeded: every key's current value (undefined = absent), read in the same transaction. */
+  current?: Map<string, KeyValue | undefined>;
 }
 
 export class EtcdConfigError extends Error {
@@ -188,6 +204,58 @@ export class EtcdClient {
       .then(this.raw.delete().key(key))
       .commit();
     return res.succeeded;
+  }
+
+  /**
+   * One transaction over several keys: if every key is as expected, apply every op; otherwise
+   * apply none and read every key instead, so the caller learns what changed in the same round
+   * trip. etcd limits a transaction to --max-txn-ops (default 128) operations per branch.
+   */
+  async guardedTxn(ops: readonly GuardedOp[]): Promise<GuardedTxnResult> {
+    const [first, ...rest] = ops;
+    if (first === undefined) throw new Error('guardedTxn: no keys given');
+    const cmp = (
+      b: ReturnType<Etcd3['if']> | undefined,
+      op: GuardedOp,
+    ): ReturnType<Etcd3['if']> => {
+      const [column, value] =
+        op.expect === 'absent'
+          ? (['Version', 0] as const)
+          : (['Mod', op.expect.modRevision] as const);
+      return b === undefined
+        ? this.raw.if(op.key, column, '==', value)
+        : b.and(op.key, column, '==', value);
+    };
+    let builder = cmp(undefined, first);
+    for (const op of rest) builder = cmp(builder, op);
+    const writes = ops.flatMap((op): IOperation[] =>
+      op.then === 'check'
+        ? []
+        : op.then === 'delete'
+          ? [this.raw.delete().key(op.key)]
+          : [this.raw.put(op.key).value(op.then.put)],
+    );
+    const res = await builder
+      .then(...writes)
+      .else(...ops.map((op) => this.raw.get(op.key)))
+      .commit();
+    if (res.succeeded) return { succeeded: true, revision: res.header.revision };
+    const current = new Map<string, KeyValue | undefined>();
+    ops.forEach((op, i) => {
+      const kv = res.responses[i]?.response_range?.kvs[0];
+      current.set(op.key, kv ? toKv(kv) : undefined);
+    });
+    return { succeeded: false, revision: res.header.revision, current };
+  }
+
+  /** How many keys start with prefix (no values are sent). */
+  async countPrefix(prefix: string): Promise<number> {
+    const res = await this.raw.kv.range({
+      key: Buffer.from(prefix),
+      range_end: prefixEnd(Buffer.from(prefix)),
+      count_only: true,
+    });
+    return Number(res.count);
   }
 
   async get(key: string): Promise<KeyValue | undefined> {

@@ -8,6 +8,8 @@ export type {
   KeyValue,
   PrefixList,
   CreateResult,
+  GuardedOp,
+  GuardedTxnResult,
 } from './client.ts';
 /** PrefixWatch / PrefixWatchOptions: a prefix watch from a revision that reports compaction. */
 export type { PrefixWatch, PrefixWatchOptions } from './prefix-watch.ts';

@@ -34,6 +34,10 @@ export interface InformerOptions<T extends KubeObject> {
   backoff?: BackoffOptions;
   /** A watch that lasted this long counts as healthy: the backoff resets; default 30 s. */
   healthyWatchMs?: number;
+  /** Applied to every object before it is stored and handed to handlers (client-go's
+   * TransformFunc), e.g. to drop managedFields a controller never reads: the cache then
+   * holds less. It must keep metadata.name, namespace and resourceVersion. */
+  transform?: (obj: T) => T;
   logger?: Logger;
 }
 
@@ -192,7 +196,7 @@ export class Informer<T extends KubeObject> {
 
   private async listAndReplace(signal: AbortSignal): Promise<void> {
     const { client, type, namespace, labelSelector, fieldSelector } = this.opts;
-    const { items, resourceVersion } = await client.listAll(type, {
+    const { items: listed, resourceVersion } = await client.listAll(type, {
       namespace,
       labelSelector,
       fieldSelector,
@@ -200,6 +204,8 @@ export class Informer<T extends KubeObject> {
       signal,
     });
     this.stats.lists++;
+    const t = this.opts.transform;
+    const items = t === undefined ? listed : listed.map(t);
     const first = !this.synced;
     const diff = this.store.replace(items);
     this.rv = resourceVersion;
@@ -249,9 +255,12 @@ export class Informer<T extends KubeObject> {
     } catch {
       throw new Error(`${this.what()}: malformed watch event (${line.length} bytes of non-JSON)`);
     }
-    const obj = event.object as T | undefined;
-    if (typeof obj !== 'object' || obj === null)
+    const raw = event.object as T | undefined;
+    if (typeof raw !== 'object' || raw === null)
       throw new Error(`${this.what()}: watch event without an object`);
+    const t = this.opts.transform;
+    const obj =
+      t === undefined || event.type === 'BOOKMARK' || event.type === 'ERROR' ? raw : t(raw);
     this.stats.events++;
     switch (event.type) {
       case 'ADDED':

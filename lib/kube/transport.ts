@@ -28,6 +28,8 @@ export interface TransportOptions {
   userAgent?: string;
   /** Concurrent connections to the API server; default 16. */
   maxSockets?: number;
+  /** Called as each request (watches included) is sent, e.g. to count them by verb. */
+  onRequest?: (request: { method: string; path: string; watch: boolean }) => void;
 }
 
 const TOKEN_REREAD_MS = 60_000;
@@ -37,11 +39,13 @@ export class Transport {
   readonly config: KubeConfig;
   private readonly agent: Agent | HttpAgent;
   private readonly userAgent: string;
+  private readonly onRequest: TransportOptions['onRequest'];
   private token: { value: string; readAt: number } | undefined;
 
   constructor(config: KubeConfig, opts: TransportOptions = {}) {
     this.config = config;
     this.userAgent = opts.userAgent ?? 'plexus';
+    this.onRequest = opts.onRequest;
     const common = {
       keepAlive: true,
       maxSockets: opts.maxSockets ?? 16,
@@ -91,6 +95,11 @@ export class Transport {
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     const send = url.protocol === 'http:' ? httpRequest : request;
+    this.onRequest?.({
+      method: opts.method,
+      path: opts.path,
+      watch: opts.query?.watch !== undefined,
+    });
     return new Promise((resolve, reject) => {
       const req = send(
         url,
