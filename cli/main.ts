@@ -7,10 +7,6 @@ import { parseCidr } from '../api/net/index.ts';
 import { dns1123LabelProblem } from '../api/common/index.ts';
 import { InputError } from './validate/input-error.ts';
 import { runValidate, type CliIO } from './validate/command.ts';
-import { webhooksCommand } from './webhooks/command.ts';
-import { agentCommand } from './agent/command.ts';
-import { addOperatorCommand } from './operator/command.ts';
-import { addDevCommand } from './dev/command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -62,6 +58,44 @@ function writeJsonError(io: CliIO, message: string): void {
 
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+type SetCode = (code: number) => void;
+
+/** The running parts' commands, each loaded only when asked for: `plexus agent` must not
+ * load the operator's etcd client nor the dev cluster (the agent's RSS budget is 80 MB),
+ * and `plexus validate` loads none of them. */
+const PARTS: Readonly<
+  Record<string, (program: Command, io: CliIO, setCode: SetCode) => Promise<void>>
+> = {
+  operator: async (program, _io, setCode) =>
+    (await import('./operator/command.ts')).addOperatorCommand(program, setCode),
+  webhooks: async (program, io, setCode) =>
+    void program.addCommand(
+      (await import('./webhooks/command.ts'))
+        .webhooksCommand(io, setCode)
+        .copyInheritedSettings(program),
+    ),
+  agent: async (program, io, setCode) =>
+    void program.addCommand(
+      (await import('./agent/command.ts')).agentCommand(io, setCode).copyInheritedSettings(program),
+    ),
+  dev: async (program, io, setCode) =>
+    (await import('./dev/command.ts')).addDevCommand(program, io.stdout, setCode),
+};
+
+/** Registers the part the command line names, or all of them (for help and unknown names). */
+async function addParts(
+  program: Command,
+  argv: readonly string[],
+  io: CliIO,
+  setCode: SetCode,
+): Promise<void> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === 'validate') return;
+  const named = first !== undefined && Object.hasOwn(PARTS, first) ? first : undefined;
+  for (const [name, add] of Object.entries(PARTS))
+    if (named === undefined || named === name) await add(program, io, setCode);
 }
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
@@ -133,11 +167,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       },
     );
 
-  program.addCommand(webhooksCommand(io, (c) => (code = c)).copyInheritedSettings(program));
-  program.addCommand(agentCommand(io, (c) => (code = c)).copyInheritedSettings(program));
-
-  addOperatorCommand(program, (c) => (code = c));
-  addDevCommand(program, io.stdout, (c) => (code = c));
+  await addParts(program, argv, io, (c) => (code = c));
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -23,7 +23,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-/** The folders the `plexus` CLI loads from (every running part: cli/main.ts imports them all). */
+/** The folders the `plexus` CLI loads from (cli/main.ts loads a running part when it is asked for). */
 export const JS_BUILD_DIRS = ['api', 'lib', 'operator', 'webhooks', 'node-plugin', 'cli'] as const;
 
 function cacheRoot(): string {

@@ -58,9 +58,15 @@ describe.skipIf(skipReason() !== null)('operator RBAC', () => {
     const cp = controlPlane();
     admin = new KubeClient(loadKubeConfig({ kubeconfig: cp.kubeconfig }));
     const rendered = await kubectl(cp, ['kustomize', BASE]);
+    // The namespace, and the operator's own identity and rules (the other parts have theirs).
     const rbac = parseAllDocuments(rendered.stdout)
-      .map((d) => d.toJSON() as { kind: string })
-      .filter((o) => RBAC_KINDS.includes(o.kind));
+      .map((d) => d.toJSON() as { kind: string; metadata: { labels?: Record<string, string> } })
+      .filter(
+        (o) =>
+          RBAC_KINDS.includes(o.kind) &&
+          (o.kind === 'Namespace' ||
+            o.metadata.labels?.['app.kubernetes.io/name'] === 'plexus-operator'),
+      );
     expect(rbac.map((o) => o.kind).sort()).toEqual([...RBAC_KINDS].sort());
     await kubectl(cp, ['apply', '-f', '-'], {
       input: rbac.map((o) => JSON.stringify(o)).join('\n'),
