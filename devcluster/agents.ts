@@ -5,7 +5,7 @@
 // RBAC of manifests/base/agent-rbac.yaml, so the dev cluster runs it with exactly the rights an
 // install gives it. The shim is built and cached by scripts/build-go.sh and installed by the
 // agent into the host's CNI bin dir.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -114,7 +114,32 @@ export interface AgentOptions {
   cli?: string;
   /** Node flags; default AGENT_NODE_FLAGS. */
   nodeArgs?: string[];
+  /** A dir bind-mounted over /var/lib/cni for the agent and the plugins it runs, so IPAM that
+   * keeps its state there (host-local without a dataDir) writes into the run, not the machine. */
+  varLibCni?: string;
 }
+
+/** The command that runs `argv` inside the host's namespace, with /var/lib/cni private when
+ * asked (`ip netns exec` gives the process a mount namespace of its own, so the bind mount is
+ * seen by it and its children only). */
+function inHost(host: Host, argv: string[], varLibCni: string | undefined): string[] {
+  if (varLibCni === undefined) return ['netns', 'exec', host.ns, ...argv];
+  mkdirSync(varLibCni, { recursive: true });
+  // The mount point; CNI's conventional state dir, empty when nothing else made it.
+  mkdirSync(VAR_LIB_CNI, { recursive: true });
+  return [
+    'netns',
+    'exec',
+    host.ns,
+    'sh',
+    '-c',
+    `mount --bind "$0" ${VAR_LIB_CNI} && exec "$@"`,
+    varLibCni,
+    ...argv,
+  ];
+}
+
+const VAR_LIB_CNI = '/var/lib/cni';
 
 export interface DevAgent {
   host: Host;
@@ -157,7 +182,7 @@ export async function startDevAgent(
       `--forward=${hostNs},127.0.0.1:${API_PORT_IN_HOST},-,${api.hostname}:${api.port}`,
       `--forward=-,127.0.0.1:${metricsPort},${hostNs},127.0.0.1:${HEALTH_PORT_IN_HOST}`,
       // The run dir in the command line lets a sweep of a dead run find the process.
-      `--tag=${run.dir}`,
+      `--tag=${run.dir}/`,
     ],
     logFile: forwarderLog,
     ready: async (abort) => {
@@ -174,24 +199,25 @@ export async function startDevAgent(
   const socketPath = join(host.dir, 'plexus', 'agent.sock');
   const stateDir = join(host.stateDir, 'plexus');
   const healthUrl = `http://127.0.0.1:${metricsPort}`;
-  const args = [
-    'netns',
-    'exec',
-    host.ns,
-    process.execPath,
-    ...(opts.nodeArgs ?? AGENT_NODE_FLAGS),
-    opts.cli ?? join(resolveJsBuild(), 'cli', 'plexus.js'),
-    'agent',
-    `--node-name=${host.name}`,
-    `--kubeconfig=${kubeconfig}`,
-    `--state-dir=${stateDir}`,
-    `--cni-conf-dir=${host.cniConfDir}`,
-    `--cni-bin-dir=${host.cniBinDir}`,
-    `--socket=${socketPath}`,
-    `--shim=${opts.builds.shim}`,
-    `--health-address=127.0.0.1:${HEALTH_PORT_IN_HOST}`,
-    ...(opts.extraArgs ?? []),
-  ];
+  const args = inHost(
+    host,
+    [
+      process.execPath,
+      ...(opts.nodeArgs ?? AGENT_NODE_FLAGS),
+      opts.cli ?? join(resolveJsBuild(), 'cli', 'plexus.js'),
+      'agent',
+      `--node-name=${host.name}`,
+      `--kubeconfig=${kubeconfig}`,
+      `--state-dir=${stateDir}`,
+      `--cni-conf-dir=${host.cniConfDir}`,
+      `--cni-bin-dir=${host.cniBinDir}`,
+      `--socket=${socketPath}`,
+      `--shim=${opts.builds.shim}`,
+      `--health-address=127.0.0.1:${HEALTH_PORT_IN_HOST}`,
+      ...(opts.extraArgs ?? []),
+    ],
+    opts.varLibCni,
+  );
   const get = (path: string): Promise<{ status: number; body: string }> =>
     httpGet(`${healthUrl}${path}`);
   const waitHealthy = async (abort?: () => string | undefined): Promise<void> => {

@@ -99,8 +99,13 @@ export async function startCniDriver(host: Host, opts: DriverOptions = {}): Prom
     waiting.get(a.id)?.(a);
     waiting.delete(a.id);
   });
+  let gone = false;
+  // A driver killed under us (a signal's sweep) makes writes fail with EPIPE: the pending and
+  // later calls answer "exited" instead of the error escaping as an uncaught exception.
+  child.stdin.on('error', () => undefined);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
+      gone = true;
       for (const w of waiting.values())
         w({ ok: false, error: `cni-driver exited: ${stderr}`, micros: 0 });
       waiting.clear();
@@ -109,6 +114,10 @@ export async function startCniDriver(host: Host, opts: DriverOptions = {}): Prom
   );
   const call: CniDriver['call'] = (op, req) =>
     new Promise((resolve) => {
+      if (gone) {
+        resolve({ ok: false, error: `cni-driver exited: ${stderr}`, micros: 0 });
+        return;
+      }
       const id = nextId++;
       waiting.set(id, resolve);
       child.stdin.write(`${JSON.stringify({ ...req, id, op })}\n`);

@@ -1,9 +1,11 @@
 // The cluster `plexus dev` brings up, step by step with a progress line each:
 // etcd and kube-apiserver, N simulated nodes (network namespaces on one L2
-// fabric, each a registered Node), the operator as a process of its own, and
-// the manifests of examples/ applied. DIR holds the admin kubeconfig (for
-// kubectl from another terminal) and a link to the run's files; close() removes
-// all of it: processes, namespaces, files.
+// fabric, each a registered Node with an underlay NIC), the operator and the
+// admission webhooks as processes of their own, a node agent on every node,
+// and the networks of examples/ applied; once they are Ready, the workloads of
+// examples/ (through the webhooks) and demo pods with several interfaces. DIR
+// holds the admin kubeconfig (for kubectl from another terminal) and a link to
+// the run's files; close() removes all of it: pods, processes, namespaces, files.
 import {
   existsSync,
   mkdirSync,
@@ -21,6 +23,10 @@ import { startControlPlane } from './control-plane.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { createFabric, createHost } from './hosts.ts';
 import type { Host } from './hosts.ts';
+import { SERVICE_CIDR } from './apiserver.ts';
+import { startDemoPods } from './dev-demo.ts';
+import { startNodeAgents } from './dev-pods.ts';
+import type { DevNode, DevPod } from './dev-pods.ts';
 import { kubectl } from './kube.ts';
 import { startOperatorProcess } from './operator-process.ts';
 import type { OperatorProcess } from './operator-process.ts';
@@ -28,6 +34,8 @@ import { missingPrereqs } from './prereqs.ts';
 import { isAlive, processStartTime } from './proc.ts';
 import { createRun } from './run.ts';
 import type { Run } from './run.ts';
+import { startDevWebhooks } from './webhooks.ts';
+import type { DevWebhooks } from './webhooks.ts';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../examples/', import.meta.url));
 /** The label the green example network selects nodes by. */
@@ -47,6 +55,15 @@ export interface DevCluster {
   controlPlane: ControlPlane;
   hosts: Host[];
   operator: OperatorProcess;
+  webhooks: DevWebhooks;
+  /** A node agent and a libcni runtime per host. */
+  nodes: DevNode[];
+  /** The demo pods, once startWorkloads() ran. */
+  pods: DevPod[];
+  /** The demo pods that failed to start, each with its error. */
+  podFailures: string[];
+  /** The example documents startWorkloads() applies (Pods and pod controllers). */
+  workloads: readonly object[];
   /** DIR/kubeconfig. */
   kubeconfig: string;
   operatorLog: string;
@@ -130,15 +147,15 @@ export async function startDevCluster(opts: DevClusterOptions): Promise<DevClust
   run.onClose('DIR files', release);
   process.once('exit', release);
   try {
-    say('[1/5] starting etcd and kube-apiserver (built from the Go modules once, then cached)');
+    say('[1/6] starting etcd and kube-apiserver (built from the Go modules once, then cached)');
     const cp = await startControlPlane({ run, log: (l) => say(`      ${l}`) });
     writeFileSync(kubeconfig, readFileSync(cp.kubeconfig), { mode: 0o600 });
     const count = opts.nodes ?? 3;
     say(
-      `[2/5] creating ${count} simulated nodes (network namespaces on one L2 fabric, each a Node)`,
+      `[2/6] creating ${count} simulated nodes (network namespaces on one L2 fabric, each a Node)`,
     );
     const hosts = await createNodes(run, cp, count, say);
-    say('[3/5] starting the operator');
+    say('[3/6] starting the operator');
     const operator = await startOperatorProcess({
       run,
       name: 'operator',
@@ -147,16 +164,39 @@ export async function startDevCluster(opts: DevClusterOptions): Promise<DevClust
       leaderElectionNamespace: 'kube-system',
     });
     say(`      ready at ${operator.url} (log ${join(opts.dir, 'run', 'operator.log')})`);
+    say('[4/6] starting the admission webhooks and node agents');
+    const [webhooks, nodes] = await Promise.all([
+      startDevWebhooks({
+        run,
+        controlPlane: cp.info(),
+        name: 'plexus-webhooks',
+        args: [`--cluster-cidr=${CLUSTER_CIDR}`, `--service-cidr=${SERVICE_CIDR}`],
+      }),
+      // One /var/lib/cni for every simulated node, in the run: host-local IPAM without a dataDir
+      // (the example NADs) keeps its leases there, unique across the nodes, gone with the run.
+      startNodeAgents(run, hosts, cp.info(), { varLibCni: join(run.dir, 'var-lib-cni') }),
+    ]);
+    say(`      webhooks at ${webhooks.url}, registered as ${webhooks.configurationName}`);
+    for (const n of nodes) say(`      ${n.host.name}: agent ready, metrics ${n.agent.healthUrl}`);
     const examples = opts.examplesDir ?? EXAMPLES_DIR;
-    say(`[4/5] applying ${examples}`);
-    await createExampleNamespaces(cp, examples, say);
-    const applied = await kubectl(cp, ['apply', '-f', examples]);
-    for (const line of applied.stdout.trim().split('\n')) say(`      ${line}`);
+    say(`[5/6] applying the networks of ${examples}`);
+    const docs = exampleDocuments(examples);
+    await createExampleNamespaces(cp, docs, say);
+    await applyDocuments(
+      cp,
+      docs.filter((d) => !isWorkload(d)),
+      say,
+    );
     return {
       run,
       controlPlane: cp,
       hosts,
       operator,
+      webhooks,
+      nodes,
+      pods: [],
+      podFailures: [],
+      workloads: docs.filter(isWorkload),
       kubeconfig,
       operatorLog: join(opts.dir, 'run', 'operator.log'),
       close: () => closeAll(run, opts.dir),
@@ -175,7 +215,8 @@ async function createNodes(
 ): Promise<Host[]> {
   const fabric = await createFabric(run);
   const hosts: Host[] = [];
-  // The first two join the green example network (its nodeSelector); all join blue.
+  // The first two join the green example network (its nodeSelector); all join blue. Each has
+  // eth1 on the underlay data bridge: the master of the example macvlan and vlan NADs.
   for (let i = 1; i <= count; i++) {
     const labels: Record<string, string> = i <= 2 ? { [GREEN_LABEL]: 'true' } : {};
     const host = await createHost(run, fabric, {
@@ -183,6 +224,8 @@ async function createNodes(
       index: i,
       controlPlane: cp.info(),
       labels,
+      dataLink: true,
+      defaultRoute: true,
     });
     hosts.push(host);
     say(`      node-${i}: ${host.ip}${i <= 2 ? `, labelled ${GREEN_LABEL}=true` : ''}`);
@@ -190,22 +233,77 @@ async function createNodes(
   return hosts;
 }
 
+/** The pod CIDR the simulated nodes' 10.244.<n>.0/24 come from. */
+const CLUSTER_CIDR = '10.244.0.0/16';
+
+const WORKLOAD_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+]);
+
+interface ExampleDoc {
+  kind?: string;
+  spec?: { attachment?: { namespaces?: unknown } };
+}
+
+const isWorkload = (d: ExampleDoc): boolean => WORKLOAD_KINDS.has(d.kind ?? '');
+
+/** The documents of DIR's .yaml/.yml/.json files, in file order. */
+function exampleDocuments(dir: string): ExampleDoc[] {
+  const docs: ExampleDoc[] = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()) {
+    for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+      if (doc.errors.length > 0)
+        throw new Error(`${join(dir, file)}: ${doc.errors[0]?.message ?? 'bad YAML'}`);
+      const obj = doc.toJSON() as ExampleDoc | null;
+      if (obj !== null && typeof obj === 'object') docs.push(obj);
+    }
+  }
+  return docs;
+}
+
+async function applyDocuments(
+  cp: ControlPlane,
+  docs: readonly object[],
+  say: (l: string) => void,
+): Promise<void> {
+  if (docs.length === 0) return;
+  const applied = await kubectl(cp, ['apply', '-f', '-'], {
+    input: docs.map((d) => JSON.stringify(d)).join('\n---\n'),
+  });
+  for (const line of applied.stdout.trim().split('\n')) say(`      ${line}`);
+}
+
+/**
+ * The workloads of examples/, applied once the networks they name exist (the webhooks would
+ * rightly refuse a pod whose NAD the operator has not generated yet), then the demo pods. The
+ * dev cluster has no scheduler or kubelet: the example workloads are admitted and stored, and
+ * the demo pods are the ones this process binds to nodes and starts as a kubelet would.
+ */
+export async function startWorkloads(dc: DevCluster, say: (l: string) => void): Promise<void> {
+  await applyDocuments(dc.controlPlane, dc.workloads, say);
+  const started = await startDemoPods(dc.run, dc.nodes, dc.controlPlane.info(), say);
+  dc.pods = started.pods;
+  dc.podFailures = started.failures;
+}
+
 /** The namespaces example OverlayNetworks attach to, created when missing (a fresh cluster has only default). */
 async function createExampleNamespaces(
   cp: ControlPlane,
-  dir: string,
+  docs: readonly ExampleDoc[],
   say: (l: string) => void,
 ): Promise<void> {
   const wanted = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f))) {
-    for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-      const obj = doc.toJSON() as {
-        kind?: string;
-        spec?: { attachment?: { namespaces?: unknown } };
-      } | null;
-      const list = obj?.kind === 'OverlayNetwork' ? obj.spec?.attachment?.namespaces : undefined;
-      if (Array.isArray(list)) for (const ns of list) if (typeof ns === 'string') wanted.add(ns);
-    }
+  for (const obj of docs) {
+    const list = obj.kind === 'OverlayNetwork' ? obj.spec?.attachment?.namespaces : undefined;
+    if (Array.isArray(list)) for (const ns of list) if (typeof ns === 'string') wanted.add(ns);
   }
   for (const ns of wanted) {
     const r = await kubectl(cp, ['create', 'namespace', ns], { allowFail: true });

@@ -28,7 +28,7 @@ export async function startNodeAgents(
   run: Run,
   hosts: readonly Host[],
   cp: ControlPlaneInfo,
-  opts: Partial<Pick<AgentOptions, 'extraArgs' | 'env'>> = {},
+  opts: Partial<Pick<AgentOptions, 'extraArgs' | 'env' | 'varLibCni'>> = {},
 ): Promise<DevNode[]> {
   const builds = await resolveAgentBuilds();
   const token = await agentCredentials(cp);

@@ -4,7 +4,7 @@
 // a verdict per check (every network Ready; every selected node holding
 // exactly its lease with the right PublicIP and VtepMAC; a NodeNetworkConfig
 // per node listing exactly those; the generated NADs in place; the operator
-// healthy and leading).
+// healthy and leading), and the node side and admission (dev-demo.ts).
 import {
   deriveVtepMac,
   effectiveEtcdPrefix,
@@ -26,6 +26,7 @@ import {
 } from '../lib/kube/index.ts';
 import type { Node, NodeNetworkConfig, OverlayNetwork } from '../lib/kube/index.ts';
 import type { DevCluster } from './dev-cluster.ts';
+import { demoReport } from './dev-demo.ts';
 import { kubectl } from './kube.ts';
 import { waitFor } from './proc.ts';
 
@@ -42,6 +43,8 @@ export interface DevSummary {
   /** `kubectl get onet` output. */
   table: string;
   leases: LeaseRow[];
+  /** One line per pod with a network-status. */
+  pods: string[];
   checks: DevCheck[];
   ok: boolean;
 }
@@ -102,8 +105,13 @@ export async function devSummary(dc: DevCluster): Promise<DevSummary> {
     checks.push(configCheck(snap, held));
     checks.push(await nadCheck(client, snap));
     checks.push(await operatorCheck(dc));
+    const demo = await demoReport(dc.controlPlane.info(), dc.nodes, {
+      pods: dc.pods,
+      failures: dc.podFailures,
+    });
+    checks.push(...demo.checks);
     leases.sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
-    return { table, leases, checks, ok: checks.every((c) => c.ok) };
+    return { table, leases, pods: demo.pods, checks, ok: checks.every((c) => c.ok) };
   } finally {
     etcd.close();
     client.close();
@@ -254,9 +262,14 @@ export function renderSummary(dc: DevCluster, s: DevSummary): string {
     'Leases in etcd:',
     ...pad([['NODE', 'NETWORK', 'SUBNET', 'PUBLIC-IP', 'VTEP-MAC'], ...s.leases]),
     '',
+    "Pods' interfaces (their k8s.v1.cni.cncf.io/network-status):",
+    ...(s.pods.length > 0 ? s.pods.map((p) => `  ${p}`) : ['  (none)']),
+    '',
     `kubeconfig:   ${dc.kubeconfig}    (kubectl --kubeconfig ${dc.kubeconfig} get onet,nnc,net-attach-def -A)`,
-    `metrics:      ${dc.operator.url}/metrics`,
+    `metrics:      ${dc.operator.url}/metrics (operator), ${dc.webhooks.healthUrl}/metrics (webhooks)`,
+    ...dc.nodes.map((n) => `              ${n.agent.healthUrl}/metrics (agent on ${n.host.name})`),
     `operator log: ${dc.operatorLog}`,
+    `webhooks:     ${dc.webhooks.url} (ValidatingWebhookConfiguration ${dc.webhooks.configurationName})`,
     `files:        ${dc.run.dir} (linked as ${dc.kubeconfig.replace(/kubeconfig$/, 'run')})`,
     `etcd:         ${dc.controlPlane.etcdEndpoint}`,
     '',

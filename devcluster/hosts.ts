@@ -1,5 +1,7 @@
 // Simulated nodes: each "host" is a network namespace with one uplink (eth0) on
-// a shared L2 fabric (a bridge inside a namespace of its own), its own CNI conf,
+// a shared L2 fabric (a bridge inside a namespace of its own), optionally a
+// second, address-less link (eth1) on the fabric's underlay data bridge for
+// macvlan/vlan attachments, its own CNI conf,
 // bin and state dirs, a cluster default network (bridge + host-local on a
 // per-host pod CIDR, like kubenet) and, when a control plane is given, a Node
 // object with its InternalIP and a Ready condition.
@@ -18,12 +20,16 @@ import type { Run } from './run.ts';
 export const SYSTEM_CNI_BIN_DIR = '/usr/lib/cni';
 export const DEFAULT_NETWORK_FILE = '10-default.conflist';
 export const DEFAULT_NETWORK_NAME = 'default';
+/** MTU of the hosts' underlay data links (eth1). */
+export const DATA_LINK_MTU = 9000;
 
 export interface Fabric {
   runId: string;
   /** Namespace holding the bridge. */
   ns: string;
   bridge: string;
+  /** The underlay data network's bridge: hosts' eth1 (HostOptions.dataLink) are its ports. */
+  dataBridge: string;
   /** IPv4 network of the fabric, /24, e.g. 192.168.64.0/24. */
   cidr: string;
   /** The run dir hosts put their files under. */
@@ -37,6 +43,8 @@ export interface Host {
   ns: string;
   /** Uplink inside the host namespace. */
   uplink: string;
+  /** The underlay data link (eth1), when HostOptions.dataLink asked for it. */
+  dataLink?: string;
   ip: string;
   prefixLen: number;
   podCidr: string;
@@ -70,10 +78,19 @@ export async function createFabric(run: Run, opts: FabricOptions = {}): Promise<
   await createNetns(ns);
   run.onClose(`netns ${ns}`, () => deleteNetns(ns));
   const bridge = 'fabric0';
-  await ipBatch(ns, [`link add ${bridge} type bridge`, `link set ${bridge} up`]);
+  const dataBridge = 'data0';
+  // The fabric's .1 answers as the hosts' gateway (HostOptions.defaultRoute). The data bridge
+  // takes the MTU of its ports (DATA_LINK_MTU) as they join.
+  await ipBatch(ns, [
+    `link add ${bridge} type bridge`,
+    `addr add ${base24(cidr)}.1/24 dev ${bridge}`,
+    `link set ${bridge} up`,
+    `link add ${dataBridge} type bridge`,
+    `link set ${dataBridge} up`,
+  ]);
   const dir = join(run.dir, 'hosts');
   mkdirSync(dir, { recursive: true });
-  return { runId: run.id, ns, bridge, cidr, dir };
+  return { runId: run.id, ns, bridge, dataBridge, cidr, dir };
 }
 
 /** The cluster default network of a host: bridge cni0 + host-local on its pod CIDR, IPAM state in its state dir. */
@@ -114,6 +131,12 @@ export interface HostOptions {
   /** Register a Node object with this control plane. */
   controlPlane?: ControlPlaneInfo;
   labels?: Record<string, string>;
+  /** Add eth1, a port of the fabric's underlay data bridge with no address (as a NIC given to
+   * pods' macvlan and vlan attachments); default false. */
+  dataLink?: boolean;
+  /** Route default via the fabric's .1, as a node's default route goes to its gateway (what
+   * veth-to-host takes the node's uplink from); default false. */
+  defaultRoute?: boolean;
   /** Write 10-default.conflist (default true). */
   defaultNetwork?: boolean;
   /**
@@ -167,6 +190,22 @@ export async function createHost(run: Run, fabric: Fabric, opts: HostOptions): P
   await ipBatch(null, [`link add ${port} netns ${fabric.ns} type veth peer name eth0 netns ${ns}`]);
   await ipBatch(fabric.ns, [`link set ${port} master ${fabric.bridge}`, `link set ${port} up`]);
   await ipBatch(ns, [`addr add ${ip}/24 dev eth0`, 'link set eth0 up']);
+  if (opts.defaultRoute === true)
+    await ipBatch(ns, [`route add default via ${base24(fabric.cidr)}.1 dev eth0`]);
+  if (opts.dataLink === true) {
+    const dataPort = `d${opts.index}`;
+    await ipBatch(null, [
+      `link add ${dataPort} netns ${fabric.ns} type veth peer name eth1 netns ${ns}`,
+    ]);
+    // Jumbo frames, as on a storage or data network (the example VLAN NAD asks for MTU 9000).
+    await ipBatch(fabric.ns, [
+      `link set ${dataPort} mtu ${DATA_LINK_MTU}`,
+      `link set ${dataPort} master ${fabric.dataBridge}`,
+      `link set ${dataPort} up`,
+    ]);
+    await ipBatch(ns, [`link set eth1 mtu ${DATA_LINK_MTU}`, 'link set eth1 up']);
+    host.dataLink = 'eth1';
+  }
   // Pods reach other hosts' pods through their host; forwarding inside this namespace only.
   await nsExec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
 

@@ -15,6 +15,12 @@ import { listNetns, runsRoot } from '../devcluster/run.ts';
 import { controlPlane, skipReason } from './context.ts';
 
 const CLI = fileURLToPath(new URL('../cli/plexus.ts', import.meta.url));
+/** host-local's default dir: the example NADs' addresses are kept there while pods run. */
+const HOST_LOCAL_DIR = '/var/lib/cni/networks';
+/** The example networks' host-local dirs that did not exist before: plexus dev must not leave them. */
+const ipamDirsBefore = {
+  absent: ['macvlan-conf', 'macvlan-svc'].filter((n) => !existsSync(join(HOST_LOCAL_DIR, n))),
+};
 
 interface Dev {
   child: ChildProcess;
@@ -45,6 +51,8 @@ function leftovers(dir: string, id: string): string[] {
   if (existsSync(join(runsRoot(), id))) found.push('the run dir');
   found.push(...listNetns().filter((ns) => ns.startsWith(`plx-${id}-`)));
   found.push(...pidsMentioning(`${dir}/`).map((p) => `pid ${p}`));
+  for (const net of ipamDirsBefore.absent)
+    if (existsSync(join(HOST_LOCAL_DIR, net))) found.push(`${HOST_LOCAL_DIR}/${net}`);
   return found;
 }
 
@@ -79,6 +87,22 @@ describe.skipIf(skipReason() !== null)('plexus dev', () => {
           `${n}\\s+blue\\s+173\\.17\\.\\d+\\.0/24\\s+192\\.168\\.64\\.1\\d\\s+([0-9a-f]{2}:){5}[0-9a-f]{2}`,
         ),
       );
+    // The node side: agents on every node, pods with several interfaces, the underlay working.
+    expect(text).toMatch(
+      /default\/demo-a \(node-1\): eth0 10\.244\.1\.\d+ default, data0 192\.168\.100\.\d+ default\/macvlan-conf, net2 192\.168\.101\.\d+ default\/macvlan-svc/,
+    );
+    expect(text).toMatch(
+      /default\/demo-c \(node-2\): eth0 10\.244\.2\.\d+ default, svc0 192\.168\.101\.\d+ default\/macvlan-svc/,
+    );
+    expect(text).toMatch(/ok {3}a node agent is ready on every node: 3 ready/);
+    expect(text).toMatch(
+      /ok {3}pods reach each other over the macvlan underlay: .*demo-c \(node-2\)/,
+    );
+    // Admission: the example workloads went through the webhooks; a bad annotation did not.
+    expect(text).toContain('deployment.apps/storage-client created');
+    expect(text).toMatch(
+      /ok {3}the webhooks reject a bad network annotation at apply time: .*admission webhook "pods\.plexus\.dev" denied the request: metadata\.annotations\[k8s\.v1\.cni\.cncf\.io\/networks\]/,
+    );
     expect(text).toContain(`kubeconfig:   ${dir}/kubeconfig`);
     expect(text).not.toContain('FAIL');
     expect(leftovers(dir, runIdOf(text))).toEqual([]);

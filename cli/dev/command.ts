@@ -1,13 +1,14 @@
 // `plexus dev`: a local cluster to try Plexus in, from a fresh clone: etcd and
-// kube-apiserver, N simulated nodes, the operator, the examples applied; then a
-// summary (the OverlayNetwork table, each node's leases, where the kubeconfig
-// and metrics are) and its checks. `--once` stops there: exit 0 only when every
+// kube-apiserver, N simulated nodes, the operator, the webhooks, a node agent per
+// node, the examples applied and demo pods with several interfaces; then a
+// summary (the OverlayNetwork table, each node's leases, each pod's interfaces,
+// where the kubeconfig and metrics are) and its checks. `--once` stops there: exit 0 only when every
 // check passed, else 1. Otherwise it stays up until Ctrl-C (or SIGTERM), then
 // removes everything it made. Exit 2 when it cannot start.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { defaultDevDir, startDevCluster } from '../../devcluster/dev-cluster.ts';
+import { defaultDevDir, startDevCluster, startWorkloads } from '../../devcluster/dev-cluster.ts';
 import type { DevCluster } from '../../devcluster/dev-cluster.ts';
 import { devSummary, renderSummary, waitForNetworks } from '../../devcluster/dev-summary.ts';
 import { duration, positiveInt } from '../operator/flags.ts';
@@ -44,8 +45,11 @@ export async function runDev(flags: DevFlags, out: NodeJS.WritableStream): Promi
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    say(`[5/5] waiting for every OverlayNetwork to be Ready (at most ${flags.timeout / 1000} s)`);
+    say(
+      `[6/6] waiting for every OverlayNetwork to be Ready (at most ${flags.timeout / 1000} s), then applying the workloads and starting the demo pods`,
+    );
     await Promise.race([waitForNetworks(dc, flags.timeout), stopped]);
+    await Promise.race([startWorkloads(dc, say), stopped]);
     const summary = await devSummary(dc);
     say(renderSummary(dc, summary));
     if (flags.once) {
@@ -60,7 +64,7 @@ export async function runDev(flags: DevFlags, out: NodeJS.WritableStream): Promi
     await stopped;
     return 0;
   } finally {
-    say('stopping: operator, kube-apiserver, etcd, simulated nodes');
+    say('stopping: pods, node agents, webhooks, operator, kube-apiserver, etcd, simulated nodes');
     await dc
       .close()
       .catch((e: unknown) =>
