@@ -2,6 +2,7 @@
 // warnings, denied with one message naming each field and its fix, or errored. Findings are
 // formatted here, once. A denial carries no Status causes: kubectl would print the causes in
 // place of the message and drop the name of the webhook that denied.
+import { escapeForLine, findingLine } from '../api/common/index.ts';
 import type { Finding } from '../api/common/index.ts';
 import { ADMISSION_API_VERSION } from './admission-review.ts';
 
@@ -18,25 +19,9 @@ export const MAX_LISTED_ERRORS = 10;
 export const MAX_WARNINGS = 10;
 export const MAX_WARNING_LENGTH = 256;
 
-// Control and format characters, and line separators: a field path may carry a user's map key.
-const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-
-function escapeLine(s: string): string {
-  if (!UNSAFE.test(s)) return s;
-  UNSAFE.lastIndex = 0;
-  return s.replace(UNSAFE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
-}
-
-/** `FIELD: MESSAGE; fix: FIX` on one line, the wording `plexus validate` prints. */
-export function findingText(f: Finding): string {
-  const text =
-    f.fix === undefined ? `${f.field}: ${f.message}` : `${f.field}: ${f.message}; fix: ${f.fix}`;
-  return escapeLine(text);
-}
-
 /** The denial message: one line per error, the first MAX_LISTED_ERRORS of them. */
 export function denialMessage(errors: readonly Finding[]): string {
-  const lines = errors.slice(0, MAX_LISTED_ERRORS).map(findingText);
+  const lines = errors.slice(0, MAX_LISTED_ERRORS).map(findingLine);
   if (errors.length > MAX_LISTED_ERRORS)
     lines.push(
       `(and ${errors.length - MAX_LISTED_ERRORS} more errors: run plexus validate on the object to see all)`,
@@ -49,7 +34,7 @@ function warningsOf(findings: readonly Finding[]): string[] {
   for (const f of findings) {
     if (f.severity !== 'warning') continue;
     if (out.length === MAX_WARNINGS) break;
-    const text = findingText(f);
+    const text = findingLine(f);
     out.push(
       text.length <= MAX_WARNING_LENGTH ? text : `${text.slice(0, MAX_WARNING_LENGTH - 3)}...`,
     );
@@ -102,7 +87,7 @@ export function errored(uid: string, code: number, message: string): AdmissionRe
       status: 'Failure',
       code,
       reason: code === 400 ? 'BadRequest' : 'InternalError',
-      message: escapeLine(message),
+      message: escapeForLine(message),
     },
   };
 }

@@ -82,7 +82,7 @@ describe('responseFor', () => {
     expect(denied.response.status).toMatchObject({
       code: 422,
       reason: 'Invalid',
-      message: 'x: bad; fix: fix it\ny\\u000az: worse',
+      message: 'x: bad; fix: fix it\ny\\nz: worse',
     });
     expect(JSON.parse(reviewText(denied.response))).toMatchObject({
       apiVersion: 'admission.k8s.io/v1',

@@ -11,6 +11,8 @@ export { FindingSink, leftOutFinding } from './finding-sink.ts';
 export { isPlainObject, describeType, typeError, readInteger } from './json-value.ts';
 // An inclusive integer range with the fix to offer outside it.
 export type { IntRange } from './json-value.ts';
+// A finding as one escaped line, `FIELD: MESSAGE; fix: FIX` (validate's output, admission denials).
+export { escapeForLine, findingLine } from './finding-line.ts';
 // User values in messages: escaped and cut short (admission responses, terminals).
 export { quote, quoteValue, MAX_QUOTED_LENGTH } from './quote.ts';
 // Parse JSON text; a syntax error names its line and column.

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { error, warning } from '../../api/common/index.ts';
-import { escapeForLine, inFileOrder, writeJson, writeText, type ReportEntry } from './report.ts';
+import { escapeForLine } from '../../api/common/index.ts';
+import { inFileOrder, writeJson, writeText, type ReportEntry } from './report.ts';
 
 /** A stream that keeps what it is given (or only counts it). */
 function sink(keep = true): Writable & { text: () => string; chars: () => number } {

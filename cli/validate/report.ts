@@ -3,7 +3,7 @@
 // pieces with backpressure, never as one string, so millions of findings
 // cannot exhaust memory; and every name, path and message is escaped, so no
 // manifest can forge an output line or colour the terminal.
-import { error, type Finding } from '../../api/common/index.ts';
+import { error, escapeForLine, findingLine, type Finding } from '../../api/common/index.ts';
 import type { ObjectReport } from '../../api/validate/index.ts';
 import type { ReaderProblem } from './read-manifests.ts';
 
@@ -45,22 +45,6 @@ export function inFileOrder(
   );
 }
 
-// Control, format (bidi overrides, zero-width), private-use, unassigned and
-// surrogate code points, and line/paragraph separators.
-const UNSAFE = /[\p{C}\u2028\u2029]/gu;
-const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** Text safe for one terminal line: invisible and control characters as escapes. */
-export function escapeForLine(s: string): string {
-  return s.replace(UNSAFE, (c) => {
-    const code = c.codePointAt(0) ?? 0;
-    return (
-      SHORT[c] ??
-      (code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`)
-    );
-  });
-}
-
 const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
 
 /** A kind, namespace or name: as is when it looks like one, else quoted and escaped. */
@@ -76,13 +60,9 @@ function objectRef(r: ReportEntry): string {
   return `${namePart(r.kind)}/${ns}${r.name === '' ? '(unnamed)' : namePart(r.name)}`;
 }
 
-function messageOf(f: Finding): string {
-  return f.fix === undefined ? f.message : `${f.message}; fix: ${f.fix}`;
-}
-
 function* textLines(report: Report): Generator<string> {
   for (const f of report.findings) {
-    yield `${f.severity}: ${escapeForLine(f.field)}: ${escapeForLine(messageOf(f))}\n`;
+    yield `${f.severity}: ${findingLine(f)}\n`;
   }
   for (const r of report.entries) {
     const head = `${escapeForLine(r.file)}:${r.document} ${objectRef(r)}`;
@@ -91,7 +71,7 @@ function* textLines(report: Report): Generator<string> {
       ['warning', r.warnings],
     ] as const) {
       for (const f of list) {
-        yield `${head}: ${severity}: ${escapeForLine(f.field)}: ${escapeForLine(messageOf(f))}\n`;
+        yield `${head}: ${severity}: ${findingLine(f)}\n`;
       }
     }
   }
