@@ -56,14 +56,23 @@ describe.skipIf(skipReason() !== null)('webhooks with exactly the manifests’ R
       'plexus-webhooks',
       '--ignore-not-found',
     ]);
-    for (const f of ['webhooks-rbac.yaml', 'namespace.yaml'])
-      await kubectl(cp, [
-        'delete',
-        '--wait=false',
-        '--ignore-not-found',
-        '-f',
-        join(REPO, 'manifests/base', f),
-      ]);
+    // The namespace stays: the agent and operator files use plexus-system in the same API server
+    // at the same time, and a namespace being deleted refuses their objects.
+    await kubectl(cp, [
+      'delete',
+      '--wait=false',
+      '--ignore-not-found',
+      '-f',
+      join(REPO, 'manifests/base/webhooks-rbac.yaml'),
+    ]);
+    await kubectl(cp, [
+      'delete',
+      'secret',
+      'plexus-webhooks-certs',
+      '-n',
+      'plexus-system',
+      '--ignore-not-found',
+    ]);
     await run?.close();
   });
 

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,8 +172,20 @@ describe('plexus validate on a 16 MB file', () => {
   });
 });
 
-describe.skipIf(process.getuid?.() !== 0)(
-  'plexus validate on an unreadable directory (run as nobody; needs root to switch user)',
+/** Whether another user can run `path`: every directory above it searchable by others, the file
+ * readable by them (a checkout under a 0700 dir, such as mktemp's, is not). */
+function othersCanRead(path: string): boolean {
+  for (let p = path; ; p = dirname(p)) {
+    const mode = statSync(p).mode;
+    if (p === path ? (mode & 0o004) === 0 : (mode & 0o001) === 0) return false;
+    if (dirname(p) === p) return true;
+  }
+}
+
+describe.skipIf(
+  process.getuid?.() !== 0 || !othersCanRead(bin) || !othersCanRead(process.execPath),
+)(
+  'plexus validate on an unreadable directory (run as nobody; needs root to switch user, and a checkout and Node that others can read)',
   () => {
     it('EACCES in the walk: one line, exit 2, no stack trace', () => {
       const top = mkdtempSync(join(tmpdir(), 'plexus-eacces-'));
