@@ -54,7 +54,9 @@ export function renameImports(js: string): string {
 /** The stripped tree's dir (built unless cached); run `<dir>/cli/plexus.js`. */
 export function resolveJsBuild(): string {
   const files = sources();
-  const hash = createHash('sha256').update(process.version);
+  // Keyed by the checkout too: the build links this checkout's node_modules, and a build of the
+  // same sources made by another checkout (since deleted, as a CI clone is) would link nothing.
+  const hash = createHash('sha256').update(process.version).update('\0').update(REPO);
   for (const f of files)
     hash.update(relative(REPO, f)).update('\0').update(readFileSync(f)).update('\0');
   const root = join(cacheRoot(), 'js');
@@ -89,14 +91,16 @@ export function resolveJsBuild(): string {
   return dest;
 }
 
-/** Builds nobody used for 14 days go (each checkout and each source change makes one). */
+/** Builds nobody used for 14 days go (each checkout and each source change makes one); so do
+ * builds whose checkout is gone (their node_modules link points at nothing). */
 function pruneOldBuilds(root: string, keep: string): void {
   const cutoff = Date.now() - 14 * 24 * 3600 * 1000;
   for (const name of readdirSync(root)) {
     const dir = join(root, name);
     if (dir === keep || !name.startsWith('plexus-')) continue;
     try {
-      if (statSync(join(dir, '.plexus-build')).mtimeMs < cutoff)
+      const stale = statSync(join(dir, '.plexus-build')).mtimeMs < cutoff;
+      if (stale || !existsSync(join(dir, 'node_modules')))
         rmSync(dir, { recursive: true, force: true });
     } catch {
       // no marker: an interrupted build of another process, or one being written
