@@ -21,7 +21,7 @@ import { startControlPlane } from '../devcluster/control-plane.ts';
 import { resolveGoBuild } from '../devcluster/go-builds.ts';
 import { kubectl } from '../devcluster/kube.ts';
 import { createRun } from '../devcluster/run.ts';
-import { startDevWebhooks } from '../devcluster/webhooks.ts';
+import { WEBHOOK_NODE_FLAGS, startDevWebhooks } from '../devcluster/webhooks.ts';
 import { createCa, issueServingCert } from '../webhooks/index.ts';
 
 const TARGETS = { p99OneConnMs: 1, perSecond64: 12_000, p99At64Ms: 20, rssMb: 100 };
@@ -210,8 +210,9 @@ function runLoad(bin: string, args: string[]): Promise<LoadResult> {
 async function startFloor(
   certFile: string,
   keyFile: string,
+  nodeFlags: readonly string[],
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(NODE, [FLOOR, '0', certFile, keyFile], {
+  const child = spawn(NODE, [...nodeFlags, FLOOR, '0', certFile, keyFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -302,11 +303,14 @@ export async function measure(): Promise<boolean> {
       input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: benchNads() }),
     });
     const flags = process.env.PLEXUS_BENCH_NODE_FLAGS;
+    // Both servers run with the same Node flags (the Deployment's unless told otherwise).
+    const nodeFlags =
+      flags === undefined ? WEBHOOK_NODE_FLAGS : flags.split(' ').filter((f) => f !== '');
     const hooks = await startDevWebhooks({
       controlPlane: cp,
       run,
       args: ['--log-level=warn'],
-      ...(flags === undefined ? {} : { nodeFlags: flags.split(' ').filter((f) => f !== '') }),
+      nodeFlags,
     });
     const dir = join(run.dir, 'bench');
     mkdirSync(dir, { recursive: true });
@@ -340,7 +344,7 @@ export async function measure(): Promise<boolean> {
     writeFileSync(floorFiles.ca, ca.cert);
     writeFileSync(floorFiles.cert, leaf.cert);
     writeFileSync(floorFiles.key, leaf.key);
-    const floor = await startFloor(floorFiles.cert, floorFiles.key);
+    const floor = await startFloor(floorFiles.cert, floorFiles.key, nodeFlags);
     floorHolder.child = floor.child;
     const targets = [
       { name: 'plexus', url: hooks.url, ca: hooks.caFile, pid: hooks.service.pid },
