@@ -33,6 +33,8 @@ const NODE = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url)
 const FLOOR = fileURLToPath(new URL('./webhook-floor-server.ts', import.meta.url));
 const LOADGEN = fileURLToPath(new URL('./go/admission-load', import.meta.url));
 const SECONDS = Number(process.env.PLEXUS_BENCH_SECONDS ?? 5);
+/** The load process's HTTP client: raw (its own, lighter) or nethttp (Go's net/http). */
+const CLIENT = process.env.PLEXUS_BENCH_CLIENT ?? 'raw';
 
 interface LoadResult {
   conns: number;
@@ -254,6 +256,7 @@ async function measureOne(
       `-ca=${target.ca}`,
       `-body=${body.file}`,
       `-conns=${conns}`,
+      `-client=${CLIENT}`,
       '-warmup=1s',
       `-duration=${SECONDS}s`,
     ]);
@@ -374,7 +377,7 @@ export async function measure(): Promise<boolean> {
             rows.push(await measureOne(load.bin ?? '', target, body, conns));
     const load1 = loadavg();
     console.log(
-      `machine: ${cpus().length} CPUs, load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per run after 1 s warm-up`,
+      `machine: ${cpus().length} CPUs, load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per run after 1 s warm-up; load client ${CLIENT}`,
     );
     console.log(
       `RSS at rest: plexus webhooks ${restMb.toFixed(0)} MB, floor ${floorRestMb.toFixed(0)} MB`,
