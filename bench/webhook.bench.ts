@@ -21,7 +21,11 @@ import { startControlPlane } from '../devcluster/control-plane.ts';
 import { resolveGoBuild } from '../devcluster/go-builds.ts';
 import { kubectl } from '../devcluster/kube.ts';
 import { createRun } from '../devcluster/run.ts';
-import { startDevWebhooks } from '../devcluster/webhooks.ts';
+import {
+  WEBHOOK_NODE_FLAGS,
+  nodeCompileCacheDir,
+  startDevWebhooks,
+} from '../devcluster/webhooks.ts';
 import { createCa, issueServingCert } from '../webhooks/index.ts';
 
 const TARGETS = { p99OneConnMs: 1, perSecond64: 12_000, p99At64Ms: 20, rssMb: 100 };
@@ -29,6 +33,8 @@ const NODE = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url)
 const FLOOR = fileURLToPath(new URL('./webhook-floor-server.ts', import.meta.url));
 const LOADGEN = fileURLToPath(new URL('./go/admission-load', import.meta.url));
 const SECONDS = Number(process.env.PLEXUS_BENCH_SECONDS ?? 5);
+/** The load process's HTTP client: raw (its own, lighter) or nethttp (Go's net/http). */
+const CLIENT = process.env.PLEXUS_BENCH_CLIENT ?? 'raw';
 
 interface LoadResult {
   conns: number;
@@ -210,9 +216,12 @@ function runLoad(bin: string, args: string[]): Promise<LoadResult> {
 async function startFloor(
   certFile: string,
   keyFile: string,
+  nodeFlags: readonly string[],
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(NODE, [FLOOR, '0', certFile, keyFile], {
+  // The same compile cache as plexus webhooks: a cold one loads type stripping's compiler (20 MB).
+  const child = spawn(NODE, [...nodeFlags, FLOOR, '0', certFile, keyFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_COMPILE_CACHE: nodeCompileCacheDir() },
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.once('data', (c: Buffer) =>
@@ -247,6 +256,7 @@ async function measureOne(
       `-ca=${target.ca}`,
       `-body=${body.file}`,
       `-conns=${conns}`,
+      `-client=${CLIENT}`,
       '-warmup=1s',
       `-duration=${SECONDS}s`,
     ]);
@@ -302,11 +312,14 @@ export async function measure(): Promise<boolean> {
       input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: benchNads() }),
     });
     const flags = process.env.PLEXUS_BENCH_NODE_FLAGS;
+    // Both servers run with the same Node flags (the Deployment's unless told otherwise).
+    const nodeFlags =
+      flags === undefined ? WEBHOOK_NODE_FLAGS : flags.split(' ').filter((f) => f !== '');
     const hooks = await startDevWebhooks({
       controlPlane: cp,
       run,
       args: ['--log-level=warn'],
-      ...(flags === undefined ? {} : { nodeFlags: flags.split(' ').filter((f) => f !== '') }),
+      nodeFlags,
     });
     const dir = join(run.dir, 'bench');
     mkdirSync(dir, { recursive: true });
@@ -340,7 +353,7 @@ export async function measure(): Promise<boolean> {
     writeFileSync(floorFiles.ca, ca.cert);
     writeFileSync(floorFiles.cert, leaf.cert);
     writeFileSync(floorFiles.key, leaf.key);
-    const floor = await startFloor(floorFiles.cert, floorFiles.key);
+    const floor = await startFloor(floorFiles.cert, floorFiles.key, nodeFlags);
     floorHolder.child = floor.child;
     const targets = [
       { name: 'plexus', url: hooks.url, ca: hooks.caFile, pid: hooks.service.pid },
@@ -364,7 +377,7 @@ export async function measure(): Promise<boolean> {
             rows.push(await measureOne(load.bin ?? '', target, body, conns));
     const load1 = loadavg();
     console.log(
-      `machine: ${cpus().length} CPUs, load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per run after 1 s warm-up`,
+      `machine: ${cpus().length} CPUs, load average before ${load0.map((l) => l.toFixed(2)).join(' ')}, after ${load1.map((l) => l.toFixed(2)).join(' ')}; ${SECONDS} s per run after 1 s warm-up; load client ${CLIENT}`,
     );
     console.log(
       `RSS at rest: plexus webhooks ${restMb.toFixed(0)} MB, floor ${floorRestMb.toFixed(0)} MB`,

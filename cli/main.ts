@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseCidr } from '../api/net/index.ts';
 import { dns1123LabelProblem } from '../api/common/index.ts';
 import { InputError } from './validate/input-error.ts';
-import { runValidate, type CliIO } from './validate/command.ts';
+import type { CliIO } from './validate/command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -163,6 +163,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
           quiet: boolean;
         },
       ) => {
+        // Loaded when named, as the running parts are: they need not carry its manifest
+        // reader and the resource schemas (TypeBox alone is 7 MB of RSS).
+        const { runValidate } = await import('./validate/command.ts');
         code = await runValidate(paths, opts, io);
       },
     );

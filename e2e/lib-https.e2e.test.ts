@@ -239,6 +239,57 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
       expect(small).toMatchObject({ status: 200, body: 'got 1000' });
     });
 
+    it('lets a client that streams 10× the limit slowly, reading only afterwards, read the 413', async () => {
+      // Closing under unread data makes the kernel reset the connection, and a reset discards
+      // what the client has not read yet: the server drains the body before it closes.
+      const limit = 64 * 1024;
+      const streamThenRead = (head: string, frame: (piece: Buffer) => Buffer, tail: string) =>
+        new Promise<{ text: string; error?: string }>((resolve) => {
+          const socket = tlsConnect({ host: '127.0.0.1', port: server.port, ca: caPem }, () => {
+            // A client that reads nothing until it has sent everything.
+            socket.pause();
+            socket.write(head);
+            let sent = 0;
+            const timer = setInterval(() => {
+              if (sent >= 10 * limit) {
+                clearInterval(timer);
+                socket.write(tail);
+                setTimeout(() => socket.resume(), 200);
+                return;
+              }
+              socket.write(frame(Buffer.alloc(16 * 1024, 0x61)));
+              sent += 16 * 1024;
+            }, 10);
+          });
+          let text = '';
+          let error: string | undefined;
+          socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          socket.on('error', (e) => (error = e.message));
+          socket.on('close', () => resolve({ text, ...(error === undefined ? {} : { error }) }));
+        });
+      const declared = await streamThenRead(
+        `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${10 * limit}\r\n\r\n`,
+        (piece) => piece,
+        '',
+      );
+      expect(declared.error).toBeUndefined();
+      expect(declared.text).toMatch(/^HTTP\/1\.1 413/);
+      expect(declared.text.toLowerCase()).toContain('connection: close');
+      expect(declared.text).toContain('request body exceeds 65536 bytes');
+      const chunked = await streamThenRead(
+        'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n',
+        (piece) =>
+          Buffer.concat([
+            Buffer.from(`${piece.length.toString(16)}\r\n`),
+            piece,
+            Buffer.from('\r\n'),
+          ]),
+        '0\r\n\r\n',
+      );
+      expect(chunked.error).toBeUndefined();
+      expect(chunked.text).toMatch(/^HTTP\/1\.1 413/);
+    });
+
     it('cuts off a client that trickles its headers (slow loris)', async () => {
       const socket = tlsConnect({ host: '127.0.0.1', port: server.port, ca: caPem });
       socket.on('error', () => {});
@@ -352,6 +403,57 @@ describe.skipIf(skipReason() !== null)('lib/http HTTPS server', () => {
       expect(waited).toBeGreaterThanOrEqual(450);
       expect(waited).toBeLessThan(2000);
       expect(await hung).toMatch(/socket hang up|ECONNRESET/);
+    });
+
+    it('cuts a connection whose rejected body is still arriving at once, not at the deadline', async () => {
+      const a = leaves[0] as IssuedCert;
+      const server = await startHttpsServer({
+        certFile: a.cert,
+        keyFile: a.key,
+        port: 0,
+        handler: echo,
+        limits: { maxBodyBytes: 1024 },
+      });
+      // A huge body announced, a little of it sent, then nothing: the 413 is out, the drain waits.
+      const socket = tlsConnect({ host: '127.0.0.1', port: server.port, ca: caPem });
+      socket.on('error', () => {});
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      await new Promise((r) => socket.once('secureConnect', r));
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${100 * 1024 * 1024}\r\n\r\n`);
+      socket.write(Buffer.alloc(4096, 0x61));
+      await sleep(300);
+      expect(text).toMatch(/^HTTP\/1\.1 413/);
+      const closedIn = timeUntilClosed(socket, 8000);
+      const t0 = Date.now();
+      await server.close(5000);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(await closedIn).not.toBe('open');
+    });
+
+    it('closes at once the connections that carry no request: never used, headers half sent', async () => {
+      const a = leaves[0] as IssuedCert;
+      const server = await startHttpsServer({
+        certFile: a.cert,
+        keyFile: a.key,
+        port: 0,
+        handler: echo,
+      });
+      const open = async (first?: string) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port: server.port, ca: caPem });
+        socket.on('error', () => {});
+        await new Promise((r) => socket.once('secureConnect', r));
+        if (first !== undefined) socket.write(first);
+        return socket;
+      };
+      const silent = await open();
+      const halfHeaders = await open('POST / HTTP/1.1\r\nHost: x\r\n');
+      await sleep(100);
+      const closed = [timeUntilClosed(silent, 8000), timeUntilClosed(halfHeaders, 8000)];
+      const t0 = Date.now();
+      await server.close(5000);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      for (const c of await Promise.all(closed)) expect(c).not.toBe('open');
     });
 
     it('a process closing on SIGTERM answers its in-flight request, then exits 0', async () => {

@@ -1,11 +1,11 @@
 // The HTTP side of admission: route by path, refuse what is not a POST of JSON, read the
 // review once, let the route judge it, and answer; with controller-runtime's webhook metrics per
-// route and one log line per rejection (never one per request).
+// route and one log line per rejection (never one per request). Synchronous from the body to the
+// answer unless a route has to wait for the API server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { objectKey } from '../lib/log/index.ts';
 import type { Logger } from '../lib/log/index.ts';
-import type { WebhookMetrics } from '../lib/metrics/index.ts';
-import { initWebhookSeries } from '../lib/metrics/index.ts';
+import type { AdmissionMetrics, RouteMetrics } from './admission-metrics.ts';
 import { kindText, parseAdmissionReview } from './admission-review.ts';
 import type { AdmissionRequest } from './admission-review.ts';
 import { errored, responseFor, reviewText } from './admission-response.ts';
@@ -17,7 +17,7 @@ export type BodyHandler = (
   req: IncomingMessage,
   body: Buffer,
   res: ServerResponse,
-) => Promise<void>;
+) => void | Promise<void>;
 
 function sendText(
   res: ServerResponse,
@@ -73,59 +73,53 @@ function keyOf(request: AdmissionRequest): string {
   });
 }
 
-async function judge(route: AdmissionRoute, request: AdmissionRequest): Promise<Verdict> {
+/** The route's verdict; synchronous unless the route had to wait (a NAD not in the cache, the
+ * confirming list of OverlayNetworks), so the common review costs no promise. */
+function judge(route: AdmissionRoute, request: AdmissionRequest): Verdict | Promise<Verdict> {
   if (!route.kinds.has(groupKind(request.kind.group, request.kind.kind)))
     return {
       kind: 'error',
       code: 400,
       message: `${route.path} does not validate ${kindText(request.kind)}; correct the rules of the ValidatingWebhookConfiguration`,
     };
+  let verdict: Verdict | Promise<Verdict>;
   try {
-    return await route.review(request);
+    verdict = route.review(request);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return { kind: 'error', code: 500, message: why };
+    return unjudged(e);
   }
+  return verdict instanceof Promise ? verdict.catch(unjudged) : verdict;
+}
+
+function unjudged(e: unknown): Verdict {
+  const why = e instanceof Error ? e.message : String(e);
+  return { kind: 'error', code: 500, message: why };
 }
 
 export interface AdmissionHandlerOptions {
   routes: readonly AdmissionRoute[];
-  metrics: WebhookMetrics;
+  metrics: AdmissionMetrics;
   logger: Logger;
 }
 
+interface Served {
+  route: AdmissionRoute;
+  metrics: RouteMetrics;
+}
+
 export function createAdmissionHandler(opts: AdmissionHandlerOptions): BodyHandler {
-  const routes = new Map(opts.routes.map((r) => [r.path, r]));
-  for (const path of routes.keys()) initWebhookSeries(opts.metrics, path);
-  const { requestsTotal, latency, inFlight } = opts.metrics;
+  const routes = new Map<string, Served>(
+    opts.routes.map((route) => [route.path, { route, metrics: opts.metrics.route(route.path) }]),
+  );
   const log = opts.logger;
 
-  const answer = async (
+  /** Logs a rejection (one line), then sends the answer. */
+  const respond = (
     route: AdmissionRoute,
-    req: IncomingMessage,
-    body: Buffer,
+    request: AdmissionRequest,
+    verdict: Verdict,
     res: ServerResponse,
-  ): Promise<number> => {
-    if (req.method !== 'POST') {
-      sendText(res, 405, 'only POST is served here: send an AdmissionReview', { allow: 'POST' });
-      return 405;
-    }
-    if (!isJson(req)) {
-      sendText(res, 415, 'the content type must be application/json');
-      return 415;
-    }
-    const parsed = parseAdmissionReview(body);
-    if (!parsed.ok) {
-      if (parsed.status === 400) {
-        log.debug({ webhook: route.path, reason: parsed.message }, 'bad admission request');
-        sendText(res, 400, parsed.message);
-        return 400;
-      }
-      sendReview(res, errored(parsed.uid, 400, parsed.message));
-      return 200;
-    }
-    const request = parsed.request;
-    const verdict = await judge(route, request);
+  ): number => {
     const { response, errors } = responseFor(request.uid, verdict);
     if (!response.allowed) {
       const fields = {
@@ -150,10 +144,42 @@ export function createAdmissionHandler(opts: AdmissionHandlerOptions): BodyHandl
     return 200;
   };
 
-  return async (req, body, res) => {
+  /** The HTTP code of the answer, once it is sent. */
+  const answer = (
+    route: AdmissionRoute,
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+  ): number | Promise<number> => {
+    if (req.method !== 'POST') {
+      sendText(res, 405, 'only POST is served here: send an AdmissionReview', { allow: 'POST' });
+      return 405;
+    }
+    if (!isJson(req)) {
+      sendText(res, 415, 'the content type must be application/json');
+      return 415;
+    }
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) {
+      if (parsed.status === 400) {
+        log.debug({ webhook: route.path, reason: parsed.message }, 'bad admission request');
+        sendText(res, 400, parsed.message);
+        return 400;
+      }
+      sendReview(res, errored(parsed.uid, 400, parsed.message));
+      return 200;
+    }
+    const request = parsed.request;
+    const verdict = judge(route, request);
+    return verdict instanceof Promise
+      ? verdict.then((v) => respond(route, request, v, res))
+      : respond(route, request, verdict, res);
+  };
+
+  return (req, body, res) => {
     const path = pathOf(req.url);
-    const route = routes.get(path);
-    if (route === undefined) {
+    const served = routes.get(path);
+    if (served === undefined) {
       sendText(
         res,
         404,
@@ -161,16 +187,25 @@ export function createAdmissionHandler(opts: AdmissionHandlerOptions): BodyHandl
       );
       return;
     }
-    const labels = { webhook: path };
-    inFlight.inc(labels);
-    const started = performance.now();
-    let code = 500;
+    const { route, metrics } = served;
+    const started = metrics.begin();
+    let code: number | Promise<number>;
     try {
-      code = await answer(route, req, body, res);
-    } finally {
-      inFlight.dec(labels);
-      latency.observe(labels, (performance.now() - started) / 1000);
-      requestsTotal.inc({ webhook: path, code: String(code) });
+      code = answer(route, req, body, res);
+    } catch (e) {
+      metrics.end(started, 500);
+      throw e;
     }
+    if (typeof code === 'number') {
+      metrics.end(started, code);
+      return;
+    }
+    return code.then(
+      (c) => metrics.end(started, c),
+      (e: unknown) => {
+        metrics.end(started, 500);
+        throw e;
+      },
+    );
   };
 }

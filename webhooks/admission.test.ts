@@ -90,6 +90,15 @@ describe('responseFor', () => {
       response: { uid: 'u' },
     });
   });
+  it('writes a plain allow as JSON.stringify would, whatever the uid holds', () => {
+    for (const uid of ['705ab4f5-6393-11e8-b7cc-42010a800002', 'a"b\\c\n\u2028é', '</script>']) {
+      const { response } = responseFor(uid, { kind: 'findings', findings: [] });
+      expect(response).toEqual({ uid, allowed: true });
+      expect(reviewText(response)).toBe(
+        JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }),
+      );
+    }
+  });
   it('lists at most MAX_LISTED_ERRORS errors and counts the rest; caps warnings', () => {
     const many = Array.from({ length: 30 }, (_, i) => error(`f${i}`, 'bad'));
     const msg =

@@ -54,8 +54,18 @@ export class NadDirectory {
     return this.informer.stop();
   }
 
-  /** Each reference with whether its NAD exists; throws LookupError when a GET fails. */
-  async lookup(refs: readonly NadReference[]): Promise<NadLookup[]> {
+  /** Each reference with whether its NAD exists: at once when the cache has every one of them
+   * (the common case, no promise), else once the misses are looked up (rejects with LookupError
+   * when a GET fails). */
+  lookup(refs: readonly NadReference[]): NadLookup[] | Promise<NadLookup[]> {
+    const store = this.informer.store;
+    let hits = 0;
+    for (const r of refs) if (store.get(`${r.namespace}/${r.name}`) !== undefined) hits++;
+    if (hits === refs.length) return refs.map((reference) => ({ reference, exists: true }));
+    return this.lookupMisses(refs);
+  }
+
+  private async lookupMisses(refs: readonly NadReference[]): Promise<NadLookup[]> {
     const store = this.informer.store;
     const answers = new Map<string, boolean | Promise<boolean>>();
     let misses = 0;

@@ -11,6 +11,7 @@ import { createRegistry, webhookMetrics } from '../lib/metrics/index.ts';
 import type { Registry } from '../lib/metrics/index.ts';
 import { Counter } from 'prom-client';
 import { createAdmissionHandler } from './admission-handler.ts';
+import { AdmissionMetrics } from './admission-metrics.ts';
 import { nadRoute } from './handlers/nad-handler.ts';
 import { overlayRoute } from './handlers/overlay-handler.ts';
 import { podRoutes } from './handlers/pod-handler.ts';
@@ -79,11 +80,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     nadRoute(overlays),
     overlayRoute(overlays, opts.cidrs),
   ];
-  const handler = createAdmissionHandler({
-    routes,
-    metrics: webhookMetrics(registry),
-    logger: log,
-  });
+  const metrics = new AdmissionMetrics(webhookMetrics(registry));
+  const handler = createAdmissionHandler({ routes, metrics, logger: log });
   let https: HttpsServer | undefined;
   let health: HealthServer | undefined;
   try {
@@ -112,7 +110,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     health = await startHealthServer({
       host: opts.healthHost ?? '127.0.0.1',
       port: opts.healthPort ?? 0,
-      registry,
+      registry: {
+        contentType: registry.contentType,
+        metrics: () => {
+          metrics.flush();
+          return registry.metrics();
+        },
+      },
       readiness: {
         'nad-cache': cacheSynced('NetworkAttachmentDefinition', () => nads.informer.hasSynced()),
         'overlaynetwork-cache': cacheSynced('OverlayNetwork', () => overlays.informer.hasSynced()),

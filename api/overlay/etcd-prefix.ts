@@ -10,7 +10,7 @@ import {
   DEFAULT_ETCD_PREFIX_ROOT,
   ETCD_PREFIX_MAX_LENGTH,
   ETCD_PREFIX_PATTERN,
-} from '../resources/overlay-network.ts';
+} from '../resources/overlay-network-names.ts';
 
 const ETCD_PREFIX = new RegExp(ETCD_PREFIX_PATTERN);
 

@@ -10,7 +10,7 @@ import { isPlainObject, readInteger, typeError } from '../common/json-value.ts';
 import { PORT_MAX, VNI_MAX } from '../common/limits.ts';
 import { quoteValue } from '../common/quote.ts';
 import { formatIp, isCanonical, parseCidr, parseIp, type Cidr, type IpAddress } from '../net/ip.ts';
-import { DEFAULT_VXLAN_PORT, FLANNEL_DEFAULT_VNI } from '../resources/overlay-network.ts';
+import { DEFAULT_VXLAN_PORT, FLANNEL_DEFAULT_VNI } from '../resources/overlay-network-names.ts';
 import type { ResolvedOverlay } from './resolved.ts';
 import { planSubnets, type SubnetPlan } from './subnets.ts';
 

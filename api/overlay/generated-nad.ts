@@ -5,7 +5,7 @@ import {
   MANAGED_BY_VALUE,
   NAD_API_VERSION,
   NAD_KIND,
-} from '../resources/network-attachment-definition.ts';
+} from '../resources/network-attachment-definition-names.ts';
 import type { NetworkAttachmentDefinition } from '../resources/network-attachment-definition.ts';
 import type { AttachmentScope } from './resolved.ts';
 import { matchesLabelSelector } from './selector.ts';

@@ -9,12 +9,12 @@ import { describeType, isPlainObject, typeError } from '../common/json-value.ts'
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/names.ts';
 import { quote, quoteValue } from '../common/quote.ts';
 import { labelLike } from '../common/suggest.ts';
-import { PLEXUS_API_VERSION } from '../resources/common.ts';
-import { OVERLAY_NETWORK_KIND, OverlayNetworkSchema } from '../resources/overlay-network.ts';
+import { OVERLAY_NETWORK_KEYS, OVERLAY_NETWORK_KIND } from '../resources/overlay-network-names.ts';
+import { PLEXUS_API_VERSION } from '../resources/plexus-group.ts';
 import { checkOverlayNetworkSpec, checkUnknownKeys } from './overlay-spec.ts';
 import { effectiveEtcdPrefix, type ResolvedOverlay } from './resolved.ts';
 
-const TOP_KEYS: readonly string[] = Object.keys(OverlayNetworkSchema.properties);
+const TOP_KEYS = OVERLAY_NETWORK_KEYS;
 
 /** Everything wrong with one OverlayNetwork object (parsed YAML/JSON), and the
  * resolved network when nothing is. */

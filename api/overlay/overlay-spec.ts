@@ -15,12 +15,11 @@ import {
   FLANNEL_DEFAULT_VNI,
   MAX_ATTACHMENT_NAMESPACES,
   MAX_SUBNET_LEN,
-  OverlayAttachmentSchema,
-  OverlayBackendSchema,
-  OverlayNetworkSpecSchema,
-  type OverlayBackend,
-  type OverlayNetworkSpec,
-} from '../resources/overlay-network.ts';
+  OVERLAY_ATTACHMENT_KEYS,
+  OVERLAY_BACKEND_KEYS,
+  OVERLAY_SPEC_KEYS,
+} from '../resources/overlay-network-names.ts';
+import type { OverlayBackend, OverlayNetworkSpec } from '../resources/overlay-network.ts';
 import { MTU_MAX, MTU_MIN, PORT_MAX, PORT_MIN, VNI_MAX } from '../common/limits.ts';
 import {
   DEFAULT_IP_MASQ,
@@ -33,9 +32,9 @@ import { uint16VniFinding } from './flannel-lease.ts';
 import { checkLabelSelector } from './selector.ts';
 import { planSubnets, type SubnetPlan } from './subnets.ts';
 
-export const SPEC_KEYS: readonly string[] = Object.keys(OverlayNetworkSpecSchema.properties);
-const BACKEND_KEYS: readonly string[] = Object.keys(OverlayBackendSchema.properties);
-const ATTACHMENT_KEYS: readonly string[] = Object.keys(OverlayAttachmentSchema.properties);
+export const SPEC_KEYS = OVERLAY_SPEC_KEYS;
+const BACKEND_KEYS = OVERLAY_BACKEND_KEYS;
+const ATTACHMENT_KEYS = OVERLAY_ATTACHMENT_KEYS;
 
 /** Reports the keys of `obj` that are not in `known`, with a suggestion. */
 export function checkUnknownKeys(

@@ -4,7 +4,8 @@
 // the node selector. checkOverlayNetwork builds it once; the set check, the
 // update rules, the flannel config and the operator only read it.
 import type { LabelSelector } from '../resources/common.ts';
-import { DEFAULT_ETCD_PREFIX_ROOT, type OverlayNetworkSpec } from '../resources/overlay-network.ts';
+import { DEFAULT_ETCD_PREFIX_ROOT } from '../resources/overlay-network-names.ts';
+import type { OverlayNetworkSpec } from '../resources/overlay-network.ts';
 import { cleanKeyPath } from './etcd-prefix.ts';
 import type { SubnetPlan } from './subnets.ts';
 

@@ -6,7 +6,7 @@
 import { error, warning, type Finding } from '../common/findings.ts';
 import { formatIp, type Cidr, type IpAddress } from '../net/ip.ts';
 // flannel: "SubnetLen must be less than /31" (room for a tunnel and a bridge address).
-import { MAX_SUBNET_LEN } from '../resources/overlay-network.ts';
+import { MAX_SUBNET_LEN } from '../resources/overlay-network-names.ts';
 
 /** flannel: "Minimum useful network prefix is /28" (four /30 subnets, the first unused). */
 const MAX_NETWORK_PREFIX = 28;

@@ -5,10 +5,12 @@
 // `kubectl explain` prints them.
 import { Type, type Static } from '@sinclair/typebox';
 
-export const PLEXUS_GROUP = 'plexus.dev';
-export const PLEXUS_VERSION = 'v1alpha1';
-export const PLEXUS_API_VERSION = `${PLEXUS_GROUP}/${PLEXUS_VERSION}`;
-export const PLEXUS_CATEGORY = 'plexus';
+export {
+  PLEXUS_GROUP,
+  PLEXUS_VERSION,
+  PLEXUS_API_VERSION,
+  PLEXUS_CATEGORY,
+} from './plexus-group.ts';
 
 /** Strict dotted quad: no leading zeros, as CEL's ip()/cidr() and the kernel read it. */
 const IPV4 =

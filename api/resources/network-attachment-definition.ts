@@ -5,17 +5,21 @@
 // (no category, no extra fields) goes into it.
 import { Type, type Static } from '@sinclair/typebox';
 
-export const NAD_GROUP = 'k8s.cni.cncf.io';
-export const NAD_VERSION = 'v1';
-export const NAD_API_VERSION = `${NAD_GROUP}/${NAD_VERSION}`;
-export const NAD_KIND = 'NetworkAttachmentDefinition';
-export const NAD_PLURAL = 'network-attachment-definitions';
-export const NAD_SINGULAR = 'network-attachment-definition';
-export const NAD_SHORT_NAMES = ['net-attach-def'];
+import type { NAD_API_VERSION, NAD_KIND } from './network-attachment-definition-names.ts';
 
-/** Label the operator puts on the NADs it generates for OverlayNetworks. */
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_VALUE = 'plexus';
+// Names and the generated-NAD label live apart from the schema (the checks read them without
+// TypeBox).
+export {
+  NAD_GROUP,
+  NAD_VERSION,
+  NAD_API_VERSION,
+  NAD_KIND,
+  NAD_PLURAL,
+  NAD_SINGULAR,
+  NAD_SHORT_NAMES,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+} from './network-attachment-definition-names.ts';
 
 const NetworkAttachmentDefinitionSpecSchema = Type.Object(
   {

@@ -143,6 +143,22 @@ describe('the checks read their keys and limits from the schema', () => {
     const { OverlayNetworkSpecSchema } = await import('./overlay-network.ts');
     expect([...SPEC_KEYS].sort()).toEqual(Object.keys(OverlayNetworkSpecSchema.properties).sort());
   });
+  it('the key lists the checks read without TypeBox are the schema properties, in order', async () => {
+    const names = await import('./overlay-network-names.ts');
+    const schemas = await import('./overlay-network.ts');
+    expect(names.OVERLAY_NETWORK_KEYS).toEqual(
+      Object.keys(schemas.OverlayNetworkSchema.properties),
+    );
+    expect(names.OVERLAY_SPEC_KEYS).toEqual(
+      Object.keys(schemas.OverlayNetworkSpecSchema.properties),
+    );
+    expect(names.OVERLAY_BACKEND_KEYS).toEqual(
+      Object.keys(schemas.OverlayBackendSchema.properties),
+    );
+    expect(names.OVERLAY_ATTACHMENT_KEYS).toEqual(
+      Object.keys(schemas.OverlayAttachmentSchema.properties),
+    );
+  });
   it('MTU, port, VNI and subnetLen limits are the ones the checks enforce', async () => {
     const { OverlayNetworkSpecSchema, OverlayBackendSchema } = await import('./overlay-network.ts');
     const { MTU_MIN, MTU_MAX, PORT_MIN, PORT_MAX, VNI_MAX } = await import('../common/limits.ts');

@@ -23,33 +23,30 @@ import {
   type PrinterColumn,
 } from './common.ts';
 
-export const OVERLAY_NETWORK_KIND = 'OverlayNetwork';
-export const OVERLAY_NETWORK_LIST_KIND = 'OverlayNetworkList';
-export const OVERLAY_NETWORK_PLURAL = 'overlaynetworks';
-export const OVERLAY_NETWORK_SINGULAR = 'overlaynetwork';
-/** `onet`: `ovn` would suggest OVN-Kubernetes, and no built-in resource uses `onet`. */
-export const OVERLAY_NETWORK_SHORT_NAMES = ['onet'];
+import {
+  DEFAULT_ETCD_PREFIX_ROOT,
+  DEFAULT_VXLAN_PORT,
+  ETCD_PREFIX_MAX_LENGTH,
+  ETCD_PREFIX_PATTERN,
+  MAX_ATTACHMENT_NAMESPACES,
+  MAX_SUBNET_LEN,
+} from './overlay-network-names.ts';
 
-/** Where the operator keeps a network's flannel data when spec.etcdPrefix is
- * omitted: `<root>/<name>` (see effectiveEtcdPrefix in api/overlay/resolved.ts;
- * the CEL rule below spells the same default). */
-export const DEFAULT_ETCD_PREFIX_ROOT = '/plexus.dev/networks';
-
-/** The kernel's (and so flannel's) default VXLAN UDP port. */
-export const DEFAULT_VXLAN_PORT = 8472;
-/** The longest subnet flannel leases ("SubnetLen must be less than /31"). */
-export const MAX_SUBNET_LEN = 30;
-/** flannel's default VNI, used by a flannel cluster network unless configured. */
-export const FLANNEL_DEFAULT_VNI = 1;
-
-/** Absolute, no trailing or doubled `/`, characters that need no quoting in
- * etcdctl, and every segment holding more than dots: flannel builds its keys
- * with Go's path.Join, which drops `.` segments and resolves `..` ones, so
- * `/plexus.dev/networks/x/../a` would be network a's prefix. A prefix this
- * pattern accepts is its own path.Clean. (RE2-safe: the API server runs it.) */
-export const ETCD_PREFIX_PATTERN = '^(/\\.*[A-Za-z0-9_-][A-Za-z0-9._-]*)+$';
-export const ETCD_PREFIX_MAX_LENGTH = 256;
-export const MAX_ATTACHMENT_NAMESPACES = 256;
+// Names, defaults and limits live apart from the schema (the checks read them without TypeBox).
+export {
+  OVERLAY_NETWORK_KIND,
+  OVERLAY_NETWORK_LIST_KIND,
+  OVERLAY_NETWORK_PLURAL,
+  OVERLAY_NETWORK_SINGULAR,
+  OVERLAY_NETWORK_SHORT_NAMES,
+  DEFAULT_ETCD_PREFIX_ROOT,
+  DEFAULT_VXLAN_PORT,
+  MAX_SUBNET_LEN,
+  FLANNEL_DEFAULT_VNI,
+  ETCD_PREFIX_PATTERN,
+  ETCD_PREFIX_MAX_LENGTH,
+  MAX_ATTACHMENT_NAMESPACES,
+} from './overlay-network-names.ts';
 
 /** A CEL validation rule as the CRD's x-kubernetes-validations holds it. */
 interface CelRule {

@@ -2,19 +2,25 @@
 // named checks (also /readyz/<name>, ?verbose), and /metrics from a prom-client registry.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Registry } from 'prom-client';
 import { runChecks } from './health-checks.ts';
 import type { HealthCheck } from './health-checks.ts';
 import { trackForGracefulClose } from './graceful-close.ts';
 import { listen } from './listen.ts';
 import { applyLimits, resolveLimits, serverOptions } from './limits.ts';
 
+/** What /metrics serves: a prom-client Registry, or anything that renders like one (e.g. one that
+ * brings counters up to date or merges other threads' metrics first). */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
 export interface HealthServerOptions {
   /** Default 127.0.0.1; probes from the kubelet need the pod IP or "0.0.0.0". */
   host?: string;
   /** 0 picks a free port. */
   port: number;
-  registry?: Registry;
+  registry?: MetricsSource;
   /** Checks for /healthz (is the process alive and not wedged?). */
   liveness?: Record<string, HealthCheck>;
   /** Checks for /readyz (should it get traffic / is it synced?). */
@@ -79,6 +85,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
     send(res, 404, 'text/plain; charset=utf-8', 'not found; try /healthz, /readyz or /metrics\n');
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    closer.pending(res);
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();

@@ -3,12 +3,14 @@
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SecureContextOptions } from 'node:tls';
-import { readBody, BodyTooLargeError } from './body.ts';
+import { collectBody } from './body.ts';
 import { loadCert, watchCert } from './cert-reloader.ts';
 import type { CertLoadError, LoadedCert } from './cert-reloader.ts';
 import { trackForGracefulClose } from './graceful-close.ts';
+import type { GracefulCloser } from './graceful-close.ts';
 import { listen } from './listen.ts';
 import { applyLimits, resolveLimits, serverOptions } from './limits.ts';
+import { answerTooLarge } from './too-large.ts';
 import type { ServerLimits } from './limits.ts';
 
 /** A handler gets the request, its whole (size-checked) body, and the response to write. */
@@ -66,26 +68,40 @@ function reject(res: ServerResponse, status: number, message: string): void {
   res.end(`${message}\n`);
 }
 
-async function serve(
-  opts: HttpsServerOptions,
-  limits: ServerLimits,
+/** Runs the handler on a complete body; a throw or a rejection is a 500 (or a cut connection
+ * when the answer has begun). A synchronous handler costs no promise. */
+interface Serving {
+  opts: HttpsServerOptions;
+  closer: GracefulCloser;
+}
+
+function runHandler(
+  { opts, closer }: Serving,
   req: IncomingMessage,
+  body: Buffer,
   res: ServerResponse,
-): Promise<void> {
-  let body: Buffer;
+): void {
+  closer.answering(res);
+  let out: void | Promise<void>;
   try {
-    body = await readBody(req, limits.maxBodyBytes);
+    out = opts.handler(req, body, res);
   } catch (e) {
-    if (e instanceof BodyTooLargeError) reject(res, 413, e.message);
-    else res.destroy();
+    handlerFailed(opts, req, res, e);
     return;
   }
-  try {
-    await opts.handler(req, body, res);
-  } catch (e) {
-    opts.events?.handlerError?.(e, req);
-    reject(res, 500, 'internal error');
-  }
+  if (out === undefined) return;
+  closer.pending(res);
+  out.then(undefined, (e: unknown) => handlerFailed(opts, req, res, e));
+}
+
+function handlerFailed(
+  opts: HttpsServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  err: unknown,
+): void {
+  opts.events?.handlerError?.(err, req);
+  reject(res, 500, 'internal error');
 }
 
 export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsServer> {
@@ -101,8 +117,13 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
   });
   applyLimits(server, limits);
   const closer = trackForGracefulClose(server);
+  const drain = { limits, closer };
+  const serving: Serving = { opts, closer };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void serve(opts, limits, req, res);
+    collectBody(req, limits.maxBodyBytes, (err, body) => {
+      if (err === undefined) runHandler(serving, req, body, res);
+      else answerTooLarge(req, res, err.message, drain);
+    });
   });
   // A client that fails the handshake or sends garbage only costs its own socket.
   server.on('tlsClientError', (_err, socket) => socket.destroy());

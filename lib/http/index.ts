@@ -2,7 +2,7 @@
 /** startHealthServer({host?, port, registry?, liveness?, readiness?}): /healthz, /readyz, /metrics. */
 export { startHealthServer } from './health-server.ts';
 /** HealthServer / HealthServerOptions: the running server and its options. */
-export type { HealthServer, HealthServerOptions } from './health-server.ts';
+export type { HealthServer, HealthServerOptions, MetricsSource } from './health-server.ts';
 /** runChecks(checks, {only?}): named checks with deadlines, API-server style report lines. */
 export { runChecks } from './health-checks.ts';
 /** HealthCheck: () => true | reason; CheckReport: the outcome of runChecks. */

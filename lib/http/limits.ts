@@ -16,6 +16,11 @@ export interface ServerLimits {
   handshakeTimeoutMs: number;
   /** Headers over this many bytes get 431; default 16 KiB (Node's default). */
   maxHeaderBytes: number;
+  /** After a 413 the rest of the body is read and discarded, so the client can read the answer
+   * before the connection closes: up to this many bytes; default 16 × maxBodyBytes. */
+  maxDrainBytes: number;
+  /** …until the client pauses this long (and within requestTimeoutMs in all); default 2 s. */
+  drainIdleMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -25,11 +30,17 @@ export const DEFAULT_LIMITS: ServerLimits = {
   keepAliveTimeoutMs: 65_000,
   handshakeTimeoutMs: 10_000,
   maxHeaderBytes: 16 * 1024,
+  maxDrainBytes: 16 * 1024 * 1024,
+  drainIdleMs: 2000,
 };
 
 /** The limits with defaults filled in, or an error naming the bad field. */
 export function resolveLimits(partial: Partial<ServerLimits> = {}): ServerLimits {
-  const limits = { ...DEFAULT_LIMITS, ...partial };
+  const limits = {
+    ...DEFAULT_LIMITS,
+    maxDrainBytes: 16 * (partial.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes),
+    ...partial,
+  };
   for (const [field, value] of Object.entries(limits)) {
     if (!Number.isFinite(value) || value <= 0)
       throw new Error(`server limit ${field} must be a positive number, got ${String(value)}`);

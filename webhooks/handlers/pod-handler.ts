@@ -16,9 +16,10 @@ import {
 import { groupKind } from './handler.ts';
 import type { AdmissionRoute } from './handler.ts';
 
-/** Where the handler finds out which NADs exist. */
+/** Where the handler finds out which NADs exist: at once when its cache knows them all, else
+ * once the misses have been looked up. */
 export interface NadSource {
-  lookup(refs: readonly NadReference[]): Promise<NadLookup[]>;
+  lookup(refs: readonly NadReference[]): NadLookup[] | Promise<NadLookup[]>;
 }
 
 export interface PodPolicy {
@@ -55,11 +56,11 @@ function kindMismatch(request: AdmissionRequest): Verdict | undefined {
   };
 }
 
-export async function reviewPodNetworks(
+export function reviewPodNetworks(
   request: AdmissionRequest,
   nads: NadSource,
   policy: PodPolicy,
-): Promise<Verdict> {
+): Verdict | Promise<Verdict> {
   const { operation, subResource } = request;
   if ((operation !== 'CREATE' && operation !== 'UPDATE') || subResource !== '') return ALLOW;
   const mismatch = kindMismatch(request);
@@ -86,18 +87,22 @@ export async function reviewPodNetworks(
       : validator.create(request.object);
   if (hasErrors(check.findings) || check.references.length === 0)
     return { kind: 'findings', findings: check.findings };
-  const lookups = await nads.lookup(check.references);
-  const refFindings = checkNadReferences(lookups, {
-    podNamespace,
-    namespaceIsolation: policy.namespaceIsolation,
-    globalNamespaces: policy.globalNamespaces,
-  });
-  // Both lists are capped (annotation findings by api/npwg, references by MAX_MISSES and the annotation size).
-  return { kind: 'findings', findings: [...check.findings, ...refFindings] };
+  const judgeReferences = (lookups: NadLookup[]): Verdict => {
+    const refFindings = checkNadReferences(lookups, {
+      podNamespace,
+      namespaceIsolation: policy.namespaceIsolation,
+      globalNamespaces: policy.globalNamespaces,
+    });
+    if (refFindings.length === 0) return { kind: 'findings', findings: check.findings };
+    // Both lists are capped (annotation findings by api/npwg, references by MAX_MISSES and the annotation size).
+    return { kind: 'findings', findings: [...check.findings, ...refFindings] };
+  };
+  const lookups = nads.lookup(check.references);
+  return lookups instanceof Promise ? lookups.then(judgeReferences) : judgeReferences(lookups);
 }
 
 export function podRoutes(nads: NadSource, policy: PodPolicy): AdmissionRoute[] {
-  const review = (request: AdmissionRequest): Promise<Verdict> =>
+  const review = (request: AdmissionRequest): Verdict | Promise<Verdict> =>
     reviewPodNetworks(request, nads, policy);
   return [
     { path: '/validate/pods', kinds: POD_KINDS, review },

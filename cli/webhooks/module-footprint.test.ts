@@ -1,0 +1,37 @@
+// What `plexus webhooks` loads: not the resource schemas' TypeBox (200 modules, 7 MB of RSS in a
+// process whose budget is 100 MB), which only `plexus validate` and the CRD generator need.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The URLs a fresh Node resolves while importing `modules`, in that order. */
+function resolvedUrls(modules: readonly string[]): string[] {
+  const script = `
+    import { registerHooks } from 'node:module';
+    const seen = [];
+    registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });
+    for (const m of ${JSON.stringify(modules)}) await import(m);
+    process.stdout.write(JSON.stringify(seen));
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
+  return JSON.parse(run.stdout) as string[];
+}
+
+describe('plexus webhooks module footprint', () => {
+  it('loading the CLI and the webhooks command loads no TypeBox', () => {
+    const urls = resolvedUrls(['./cli/main.ts', './cli/webhooks/command.ts']);
+    expect(urls.some((u) => u.includes('/webhooks/server.ts'))).toBe(true);
+    expect(urls.filter((u) => u.includes('@sinclair/typebox'))).toEqual([]);
+  });
+  it('plexus validate still loads the schemas (the probe sees TypeBox when it is there)', () => {
+    const urls = resolvedUrls(['./cli/validate/command.ts']);
+    expect(urls.some((u) => u.includes('@sinclair/typebox'))).toBe(true);
+  });
+});
