@@ -75,8 +75,9 @@ async function measureRounds(c: CniBenchCluster, run: Run, offset: number): Prom
   return rounds;
 }
 
-/** Prints one comparison; true when the ADD overhead target is met. */
-function report(label: string, rounds: readonly Round[]): boolean {
+/** Prints one comparison; true when the ADD overhead target is met. A variant run for scale
+ * (`forScale`) prints its overhead without a verdict: the target is the default agent's. */
+function report(label: string, rounds: readonly Round[], forScale = false): boolean {
   const col = (k: keyof Round): number[] => rounds.map((r) => r[k]);
   const diff = (a: keyof Round, b: keyof Round): number[] => rounds.map((r) => r[a] - r[b]);
   const addOverhead = q(diff('plexusAdd', 'directAdd'), 0.5);
@@ -91,7 +92,9 @@ function report(label: string, rounds: readonly Round[]): boolean {
     );
   }
   console.log(
-    `${label} ADD overhead target ≤ ${TARGET_OVERHEAD_MS} ms p50: ${ok ? 'met' : 'MISSED'} (${ms(addOverhead)})`,
+    forScale
+      ? `${label} ADD overhead p50 ${ms(addOverhead)} (for scale, not the default; the target is checked on sequential)`
+      : `${label} ADD overhead target ≤ ${TARGET_OVERHEAD_MS} ms p50: ${ok ? 'met' : 'MISSED'} (${ms(addOverhead)})`,
   );
   return ok;
 }
@@ -181,7 +184,7 @@ export async function measure(): Promise<boolean> {
       await agent.service.stop();
       await agent.forwarder.stop();
       agent = await startBenchAgent(r, c, [...flags]);
-      report(label, await measureRounds(c, r, offset));
+      report(label, await measureRounds(c, r, offset), true);
     }
     console.log(`load average at end: ${load()}`);
     return sequential && rssOk;

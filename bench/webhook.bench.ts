@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { stripTypeScriptTypes } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NETWORKS_ANNOTATION } from '../api/npwg/index.ts';
 import {
@@ -218,8 +219,11 @@ async function startFloor(
   keyFile: string,
   nodeFlags: readonly string[],
 ): Promise<{ child: ChildProcess; port: number }> {
-  // The same compile cache as plexus webhooks: a cold one loads type stripping's compiler (20 MB).
-  const child = spawn(NODE, [...nodeFlags, FLOOR, '0', certFile, keyFile], {
+  // Plain JavaScript, as plexus webhooks runs from the stripped build: no TypeScript loader in
+  // either process (it costs about 20 MB of RSS).
+  const script = join(dirname(certFile), 'floor-server.mjs');
+  writeFileSync(script, stripTypeScriptTypes(readFileSync(FLOOR, 'utf8')));
+  const child = spawn(NODE, [...nodeFlags, script, '0', certFile, keyFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_COMPILE_CACHE: nodeCompileCacheDir() },
   });

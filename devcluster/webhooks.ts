@@ -21,13 +21,13 @@ import {
 } from '../webhooks/index.ts';
 import type { CertAndKey, ValidatingWebhookConfiguration } from '../webhooks/index.ts';
 import { freePort } from './free-port.ts';
+import { resolveJsBuild } from './js-build.ts';
 import type { ControlPlaneInfo } from './kube.ts';
 import { waitFor } from './proc.ts';
 import type { Run } from './run.ts';
 import { startService } from './service.ts';
 import type { Service } from './service.ts';
 
-const PLEXUS_CLI = fileURLToPath(new URL('../cli/plexus.ts', import.meta.url));
 const PINNED_NODE = fileURLToPath(new URL('../node_modules/.bin/node', import.meta.url));
 
 export interface DevWebhooksOptions {
@@ -43,6 +43,9 @@ export interface DevWebhooksOptions {
   node?: string;
   /** Node flags before the script; default WEBHOOK_NODE_FLAGS (the Deployment's). */
   nodeFlags?: readonly string[];
+  /** The `plexus` entry point to run; default the stripped build of this checkout (js-build.ts),
+   * as an image ships it: no TypeScript loader in the process. */
+  cli?: string;
 }
 
 /** The Node flags the Deployment runs the webhook with: a young generation of 4 MiB semi-spaces
@@ -131,7 +134,7 @@ export async function startDevWebhooks(opts: DevWebhooksOptions): Promise<DevWeb
     cmd: opts.node ?? PINNED_NODE,
     args: [
       ...(opts.nodeFlags ?? WEBHOOK_NODE_FLAGS),
-      PLEXUS_CLI,
+      opts.cli ?? join(resolveJsBuild(), 'cli', 'plexus.js'),
       'webhooks',
       `--kubeconfig=${opts.kubeconfig ?? cp.kubeconfig}`,
       '--bind-address=127.0.0.1',
