@@ -9,6 +9,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderedCrdFiles } from '../api/crd/index.ts';
 import { OPERATOR_NODE_OPTIONS } from '../devcluster/operator-process.ts';
+import { WEBHOOK_NODE_FLAGS } from '../devcluster/webhooks.ts';
 
 const base = join(dirname(fileURLToPath(import.meta.url)), 'base');
 
@@ -26,6 +27,29 @@ describe('manifests/base', () => {
         await readFile(join(base, 'crds', name), 'utf8'),
         `manifests/base/crds/${name} is stale`,
       ).toBe(text);
+  });
+
+  it('runs every part from one image and its type-stripped build', async () => {
+    const containers: { file: string; image: string; command: string[] }[] = [];
+    for (const file of ['operator.yaml', 'webhooks-deployment.yaml', 'agent-daemonset.yaml'])
+      for (const d of parseAllDocuments(await readFile(join(base, file), 'utf8'))) {
+        const o = d.toJSON() as {
+          spec?: { template?: { spec?: { containers?: { image: string; command: string[] }[] } } };
+        };
+        for (const c of o.spec?.template?.spec?.containers ?? []) containers.push({ file, ...c });
+      }
+    expect(containers.map((c) => c.file)).toEqual([
+      'operator.yaml',
+      'webhooks-deployment.yaml',
+      'agent-daemonset.yaml',
+    ]);
+    expect(new Set(containers.map((c) => c.image)).size).toBe(1);
+    for (const c of containers) {
+      expect(c.command[0], c.file).toBe('node');
+      expect(c.command, c.file).toContain('/usr/lib/plexus/cli/plexus.js');
+    }
+    const webhooks = containers.find((c) => c.file === 'webhooks-deployment.yaml');
+    expect(webhooks?.command.slice(1, -2)).toEqual(WEBHOOK_NODE_FLAGS);
   });
 
   it('runs the operator with the heap limits it was measured with', async () => {
