@@ -2,10 +2,11 @@
 // with a CA and serving certificate made for it, registered with a ValidatingWebhookConfiguration
 // whose clientConfig.url points at it, so the real kube-apiserver calls it over TLS. Ready once
 // the webhook's caches have synced and the API server has been seen to call it.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import {
   KubeClient,
   NETWORK_ATTACHMENT_DEFINITIONS,
@@ -126,6 +127,13 @@ export async function startDevWebhooks(opts: DevWebhooksOptions): Promise<DevWeb
   const caFile = join(dir, 'ca.crt');
   writeFileSync(caFile, ca.cert);
   writeServingCert(certDir, ca);
+  // The admin kubeconfig as JSON: the Deployment runs in-cluster and never loads a YAML parser
+  // (lib/kube/config.ts reads JSON without one), and neither does this process then.
+  const kubeconfig = opts.kubeconfig ?? join(dir, 'kubeconfig.json');
+  if (opts.kubeconfig === undefined)
+    writeFileSync(kubeconfig, JSON.stringify(parse(readFileSync(cp.kubeconfig, 'utf8'))), {
+      mode: 0o600,
+    });
   const [port, healthPort] = [await freePort(), await freePort()];
   const url = `https://127.0.0.1:${port}`;
   const healthUrl = `http://127.0.0.1:${healthPort}`;
@@ -136,7 +144,7 @@ export async function startDevWebhooks(opts: DevWebhooksOptions): Promise<DevWeb
       ...(opts.nodeFlags ?? WEBHOOK_NODE_FLAGS),
       opts.cli ?? join(resolveJsBuild(), 'cli', 'plexus.js'),
       'webhooks',
-      `--kubeconfig=${opts.kubeconfig ?? cp.kubeconfig}`,
+      `--kubeconfig=${kubeconfig}`,
       '--bind-address=127.0.0.1',
       `--port=${port}`,
       '--health-bind-address=127.0.0.1',

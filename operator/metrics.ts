@@ -1,7 +1,7 @@
 // The operator's own metrics beside controller-runtime's: subnet usage per
 // network, and the requests it sends to the API server and to etcd.
-import { Counter, Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
+import { Counter, Gauge } from '../lib/metrics/index.ts';
+import type { Registry } from '../lib/metrics/index.ts';
 
 export interface OperatorMetrics {
   subnetsAllocated: Gauge<'network'>;

@@ -9,7 +9,7 @@ import type { KubeClient } from '../lib/kube/index.ts';
 import type { Logger } from '../lib/log/index.ts';
 import { createRegistry, webhookMetrics } from '../lib/metrics/index.ts';
 import type { Registry } from '../lib/metrics/index.ts';
-import { Counter } from 'prom-client';
+import { Counter } from '../lib/metrics/index.ts';
 import { createAdmissionHandler } from './admission-handler.ts';
 import { AdmissionMetrics } from './admission-metrics.ts';
 import { nadRoute } from './handlers/nad-handler.ts';

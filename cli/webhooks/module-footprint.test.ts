@@ -1,5 +1,6 @@
 // What `plexus webhooks` loads: not the resource schemas' TypeBox (200 modules, 7 MB of RSS in a
-// process whose budget is 100 MB), which only `plexus validate` and the CRD generator need.
+// process whose budget is 100 MB), which only `plexus validate` and the CRD generator need; nor
+// prom-client's index (13 MB with OpenTelemetry) nor a YAML parser (10 MB).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,15 @@ describe('plexus webhooks module footprint', () => {
     const urls = resolvedUrls(['./cli/main.ts', './cli/webhooks/command.ts']);
     expect(urls.some((u) => u.includes('/webhooks/server.ts'))).toBe(true);
     expect(urls.filter((u) => u.includes('@sinclair/typebox'))).toEqual([]);
+  });
+  it('nor prom-client index (OpenTelemetry, the push gateway) nor a YAML parser', () => {
+    const urls = resolvedUrls(['./cli/main.ts', './cli/webhooks/command.ts']);
+    expect(urls.some((u) => u.includes('/prom-client/lib/counter.js'))).toBe(true);
+    for (const heavy of ['@opentelemetry/', '/prom-client/index.js', '/yaml/', 'pushgateway'])
+      expect(
+        urls.filter((u) => u.includes(heavy)),
+        heavy,
+      ).toEqual([]);
   });
   it('plexus validate still loads the schemas (the probe sees TypeBox when it is there)', () => {
     const urls = resolvedUrls(['./cli/validate/command.ts']);

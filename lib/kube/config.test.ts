@@ -47,6 +47,19 @@ describe('loadKubeConfig', () => {
   write('ca.pem', 'CA2');
   const file = write('config', KUBECONFIG);
 
+  it('reads a kubeconfig written as JSON (kubectl does) the same as its YAML', async () => {
+    const { parse } = await import('yaml');
+    const json = write('config.json', JSON.stringify(parse(KUBECONFIG)));
+    for (const context of ['one', 'two'])
+      expect(loadKubeConfig({ kubeconfig: json, context })).toEqual({
+        ...loadKubeConfig({ kubeconfig: file, context }),
+        source: json,
+      });
+    // Braces that are not JSON are YAML's flow mapping, and YAML's errors name the problem.
+    const flow = write('flow.yaml', KUBECONFIG.replace(/^\n/, '').replace(/^/, '{}\n'));
+    expect(() => loadKubeConfig({ kubeconfig: flow })).toThrow(/is not valid YAML/);
+  });
+
   it('reads the current context with inline data and files relative to the kubeconfig', () => {
     const c = loadKubeConfig({ kubeconfig: file, env: {} });
     expect(c.server).toBe('https://127.0.0.1:6443');

@@ -1,13 +1,15 @@
 // loadKubeConfig: where to reach the API server and how to authenticate, from a kubeconfig file
 // (the given path, else $KUBECONFIG, else in-cluster, else ~/.kube/config — controller-runtime's
 // order) or from the pod's service account. Parsed here, so @kubernetes/client-node is not loaded.
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const MAX_KUBECONFIG_BYTES = 4 * 1024 * 1024;
+const requireModule = createRequire(import.meta.url);
 
 export interface KubeConfig {
   /** https://host:port, no trailing slash. */
@@ -94,6 +96,21 @@ function material(
   }
 }
 
+/** A kubeconfig's text: JSON (a subset of YAML, which kubectl reads too) as is, anything else
+ * with the YAML parser, loaded only then. A part running in-cluster, or given a JSON kubeconfig,
+ * never loads it (about 10 MB of RSS). */
+function parseKubeconfigText(text: string): unknown {
+  if (/^\s*\{/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not JSON after all: YAML may still read it
+    }
+  }
+  const { parse } = requireModule('yaml') as typeof Yaml;
+  return parse(text, { maxAliasCount: 100 }) as unknown;
+}
+
 function readKubeconfigFile(path: string): unknown {
   let text: string;
   try {
@@ -110,7 +127,7 @@ function readKubeconfigFile(path: string): unknown {
     );
   }
   try {
-    return parse(text, { maxAliasCount: 100 }) as unknown;
+    return parseKubeconfigText(text);
   } catch (e) {
     throw new KubeConfigError(
       `kubeconfig ${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`,

@@ -114,4 +114,21 @@ describe('createRegistry', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds');
     expect(text).toContain('process_open_fds');
   });
+
+  it('has the families collectDefaultMetrics registers, process CPU included, and counts CPU', async () => {
+    const { Registry: FullRegistry, collectDefaultMetrics } = await import('prom-client');
+    const full = new FullRegistry();
+    collectDefaultMetrics({ register: full });
+    const names = async (r: { getMetricsAsJSON(): Promise<{ name: string }[]> }) =>
+      (await r.getMetricsAsJSON()).map((m) => m.name).sort();
+    const registry = createRegistry();
+    expect(await names(registry)).toEqual(await names(full));
+    // As on a scrape: the whole registry is collected (one collect sets the three CPU counters).
+    const cpu = async (): Promise<number> =>
+      Number(/^process_cpu_seconds_total (\S+)$/m.exec(await registry.metrics())?.[1] ?? -1);
+    const before = await cpu();
+    const until = process.cpuUsage().user + 20_000;
+    while (process.cpuUsage().user < until); // 20 ms of user CPU
+    expect(await cpu()).toBeGreaterThanOrEqual(before + 0.015);
+  });
 });

@@ -1,8 +1,8 @@
 // The metric families of controller-runtime (sigs.k8s.io/controller-runtime), with its names,
 // help texts, labels and buckets, so dashboards and alerts written for Go operators work on ours.
 // Each family set is created once per registry; asking again returns the same objects.
-import { Counter, Gauge, Histogram, exponentialBuckets } from 'prom-client';
-import type { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, exponentialBuckets } from './prom.ts';
+import type { Registry } from './prom.ts';
 
 // pkg/internal/controller/metrics: ReconcileTime's buckets.
 export const RECONCILE_TIME_BUCKETS: readonly number[] = [

@@ -20,5 +20,6 @@ export type {
   LeaderElectionMetrics,
   WebhookMetrics,
 } from './controller-runtime.ts';
-/** Registry: prom-client's registry type, for callers that register metrics of their own. */
-export type { Registry } from 'prom-client';
+/** prom-client's Registry and metric classes (loaded without its index: see prom.ts), for the
+ * parts' own metrics. */
+export { Registry, Counter, Gauge, Histogram } from './prom.ts';

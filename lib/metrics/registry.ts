@@ -1,5 +1,6 @@
 // A prom-client Registry per running part, with the process and Node.js default metrics.
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { registerProcessCpu } from './process-cpu.ts';
+import { Registry, registerDefaultMetrics } from './prom.ts';
 
 export interface RegistryOptions {
   /** Add process_* and nodejs_* metrics (CPU, RSS, open fds, event loop lag, GC); default true. */
@@ -11,6 +12,9 @@ export interface RegistryOptions {
 export function createRegistry(opts: RegistryOptions = {}): Registry {
   const registry = new Registry();
   if (opts.labels) registry.setDefaultLabels(opts.labels);
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (opts.defaultMetrics ?? true) {
+    registerProcessCpu(registry);
+    registerDefaultMetrics(registry);
+  }
   return registry;
 }

@@ -1,6 +1,6 @@
 // The agent's Prometheus metrics: CNI requests by command and outcome, CNI errors by code,
 // requests in flight, and the agent's own requests to the API server.
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from '../../lib/metrics/index.ts';
 import type { Registry } from '../../lib/metrics/index.ts';
 
 export interface CniMetrics {
