@@ -1,6 +1,6 @@
 // startHealthServer: plain HTTP for kubelet probes and Prometheus: /healthz and /readyz with
 // named checks (also /readyz/<name>, ?verbose), and /metrics from a prom-client registry.
-import { createServer } from 'node:http';
+import { nodeHttp } from './node-http.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { runChecks } from './health-checks.ts';
 import type { HealthCheck } from './health-checks.ts';
@@ -62,7 +62,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   const limits = resolveLimits({ requestTimeoutMs: 10_000, headersTimeoutMs: 5000 });
   const liveness = { ping: (): true => true, ...opts.liveness };
   const readiness: Record<string, HealthCheck> = { ping: (): true => true, ...opts.readiness };
-  const server = createServer(serverOptions(limits));
+  const server = nodeHttp.createServer(serverOptions(limits));
   applyLimits(server, limits);
   const closer = trackForGracefulClose(server);
 

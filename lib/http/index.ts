@@ -26,3 +26,5 @@ export { DEFAULT_LIMITS, resolveLimits } from './limits.ts';
 export type { ServerLimits } from './limits.ts';
 /** readBody(req, limit) with BodyTooLargeError, for servers that read bodies themselves. */
 export { readBody, BodyTooLargeError } from './body.ts';
+// node:http without Node's bundled undici (see node-http.ts).
+export { nodeHttp } from './node-http.ts';

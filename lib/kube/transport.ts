@@ -3,7 +3,8 @@
 // raw streams for watches.
 import { Agent, request } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
+import { nodeHttp } from '../http/index.ts';
 import { readFileSync } from 'node:fs';
 import { apiErrorFrom } from './errors.ts';
 import type { KubeConfig } from './config.ts';
@@ -52,7 +53,7 @@ export class Transport {
       scheduling: 'lifo' as const,
     };
     this.agent = config.server.startsWith('http:')
-      ? new HttpAgent(common)
+      ? new nodeHttp.Agent(common)
       : new Agent({
           ...common,
           ca: config.ca,
@@ -94,7 +95,7 @@ export class Transport {
       headers['content-type'] = opts.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
-    const send = url.protocol === 'http:' ? httpRequest : request;
+    const send = url.protocol === 'http:' ? nodeHttp.request : request;
     this.onRequest?.({
       method: opts.method,
       path: opts.path,
