@@ -8,15 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The URLs a fresh Node resolves while importing `modules`, in that order. */
-function resolvedUrls(modules: readonly string[]): string[] {
-  const script = `
-    import { registerHooks } from 'node:module';
-    const seen = [];
-    registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });
-    for (const m of ${JSON.stringify(modules)}) await import(m);
-    process.stdout.write(JSON.stringify(seen));
-  `;
+/** Runs `script` (ESM) in a fresh Node in the repo and returns the JSON it writes to stdout. */
+function inFreshNode(script: string): string[] {
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -26,19 +19,23 @@ function resolvedUrls(modules: readonly string[]): string[] {
   return JSON.parse(run.stdout) as string[];
 }
 
+/** The URLs a fresh Node resolves while importing `modules`, in that order. */
+function resolvedUrls(modules: readonly string[]): string[] {
+  return inFreshNode(`
+    import { registerHooks } from 'node:module';
+    const seen = [];
+    registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });
+    for (const m of ${JSON.stringify(modules)}) await import(m);
+    process.stdout.write(JSON.stringify(seen));
+  `);
+}
+
 /** Node's internal modules loaded once `modules` are imported (process.moduleLoadList). */
 function internalModules(modules: readonly string[]): string[] {
-  const script = `
+  return inFreshNode(`
     for (const m of ${JSON.stringify(modules)}) await import(m);
     process.stdout.write(JSON.stringify(process.moduleLoadList));
-  `;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
-  return JSON.parse(run.stdout) as string[];
+  `);
 }
 
 describe('plexus webhooks module footprint', () => {
