@@ -13,6 +13,7 @@ import { createFabric, createHost, DEFAULT_NETWORK_FILE } from '../devcluster/ho
 import type { Host } from '../devcluster/hosts.ts';
 import { kubectl, kubectlJson } from '../devcluster/kube.ts';
 import type { ControlPlaneInfo } from '../devcluster/kube.ts';
+import { macvlanConfig } from '../devcluster/pod-sandbox.ts';
 import type { Run } from '../devcluster/run.ts';
 
 export interface CniBenchCluster {
@@ -29,16 +30,8 @@ export interface CniBenchCluster {
 
 export const BENCH_NADS = ['bench-a', 'bench-b'];
 
-function macvlan(host: Host, name: string, subnet: string): Record<string, unknown> {
-  return {
-    cniVersion: '1.0.0',
-    name,
-    type: 'macvlan',
-    master: 'eth0',
-    mode: 'bridge',
-    ipam: { type: 'host-local', dataDir: join(host.stateDir, 'ipam-nads'), ranges: [[{ subnet }]] },
-  };
-}
+const macvlan = (host: Host, name: string, subnet: string): Record<string, unknown> =>
+  macvlanConfig(name, subnet, join(host.stateDir, 'ipam-nads'));
 
 async function apply(cp: ControlPlaneInfo, obj: unknown): Promise<void> {
   await kubectl(cp, ['apply', '--server-side', '--field-manager=bench', '-f', '-'], {

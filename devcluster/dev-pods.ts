@@ -5,11 +5,12 @@
 import { agentCredentials, resolveAgentBuilds, startDevAgent } from './agents.ts';
 import type { AgentOptions, DevAgent } from './agents.ts';
 import { startCniDriver } from './cni-driver.ts';
-import type { CniDriver, DriverAttachment } from './cni-driver.ts';
+import type { CniDriver } from './cni-driver.ts';
 import type { Host } from './hosts.ts';
 import { kubectl, kubectlJson } from './kube.ts';
 import type { ControlPlaneInfo } from './kube.ts';
-import { createPod, destroyPod } from './pods.ts';
+import { podSandbox } from './pod-sandbox.ts';
+import { destroyPod } from './pods.ts';
 import type { Pod as PodNetns } from './pods.ts';
 import type { Run } from './run.ts';
 
@@ -89,19 +90,11 @@ export async function startDevPod(
   const obj = (await kubectlJson(cp, ['get', 'pod', spec.name, '-n', namespace])) as {
     metadata: { uid: string };
   };
-  const netns = await createPod(run, node.host, { name: spec.name, namespace });
-  const attachment: DriverAttachment = {
-    containerId: netns.containerId,
-    netns: netns.netnsPath,
-    ifName: 'eth0',
-    args: [
-      ['IgnoreUnknown', '1'],
-      ['K8S_POD_NAMESPACE', namespace],
-      ['K8S_POD_NAME', spec.name],
-      ['K8S_POD_INFRA_CONTAINER_ID', netns.containerId],
-      ['K8S_POD_UID', obj.metadata.uid],
-    ],
-  };
+  const { netns, attachment } = await podSandbox(run, node.host, {
+    name: spec.name,
+    namespace,
+    uid: obj.metadata.uid,
+  });
   const added = await node.driver.add(attachment);
   return {
     name: spec.name,

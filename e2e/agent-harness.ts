@@ -12,7 +12,7 @@ import type { Fabric, Host, HostOptions } from '../devcluster/hosts.ts';
 import { kubectl, kubectlJson } from '../devcluster/kube.ts';
 import type { ControlPlaneInfo } from '../devcluster/kube.ts';
 import { ipJson } from '../devcluster/netns.ts';
-import { createPod } from '../devcluster/pods.ts';
+import { podSandbox as podSandboxOnHost } from '../devcluster/pod-sandbox.ts';
 import type { Pod as PodNetns } from '../devcluster/pods.ts';
 import type { Run } from '../devcluster/run.ts';
 
@@ -90,21 +90,7 @@ export function applyNad(
   });
 }
 
-/** macvlan on the host's uplink with host-local addresses from `subnet`, leases under `dataDir`. */
-export function macvlanConfig(
-  name: string,
-  subnet: string,
-  dataDir: string,
-): Record<string, unknown> {
-  return {
-    cniVersion: '1.0.0',
-    name,
-    type: 'macvlan',
-    master: 'eth0',
-    mode: 'bridge',
-    ipam: { type: 'host-local', dataDir, ranges: [[{ subnet }]] },
-  };
-}
+export { macvlanConfig } from '../devcluster/pod-sandbox.ts';
 
 export interface PodObject {
   name: string;
@@ -139,26 +125,13 @@ export async function podAnnotations(
   return obj.metadata.annotations ?? {};
 }
 
-/** A pod's network namespace on a host, and the attachment a runtime would ask for. */
-export async function podSandbox(
+/** A pod's network namespace on a node's host, and the attachment a runtime would ask for. */
+export function podSandbox(
   run: Run,
   node: AgentNode,
   pod: PodObject,
 ): Promise<{ netns: PodNetns; attachment: DriverAttachment }> {
-  const netns = await createPod(run, node.host, { name: pod.name, namespace: pod.namespace });
-  const attachment: DriverAttachment = {
-    containerId: netns.containerId,
-    netns: netns.netnsPath,
-    ifName: 'eth0',
-    args: [
-      ['IgnoreUnknown', '1'],
-      ['K8S_POD_NAMESPACE', pod.namespace],
-      ['K8S_POD_NAME', pod.name],
-      ['K8S_POD_INFRA_CONTAINER_ID', netns.containerId],
-      ['K8S_POD_UID', pod.uid],
-    ],
-  };
-  return { netns, attachment };
+  return podSandboxOnHost(run, node.host, pod);
 }
 
 /** host-local's leases (file names that are addresses) under a data dir, all networks. */

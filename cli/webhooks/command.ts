@@ -68,55 +68,59 @@ function boolText(value: string | boolean): boolean {
 const opt = (flags: string, description: string, env: string): Option =>
   new Option(flags, description).env(env);
 
-interface ParsedFlags {
-  kubeconfig?: string;
-  bindAddress: string;
-  port: number;
-  healthBindAddress: string;
-  healthPort: number;
-  certDir: string;
-  certSource: 'files' | 'secret';
-  certSecret: string;
+/** The options commander fills in: the run options that are flags as they are, and the rest
+ * as the flags spell them. */
+type PassedThrough =
+  | 'kubeconfig'
+  | 'bindAddress'
+  | 'port'
+  | 'healthBindAddress'
+  | 'healthPort'
+  | 'certDir'
+  | 'certSource'
+  | 'certSecret'
+  | 'webhookConfiguration'
+  | 'logLevel';
+type ParsedFlags = Pick<WebhooksOptions, PassedThrough> & {
   certNames?: string[];
   service: string;
   serviceNamespace: string;
-  webhookConfiguration: string;
   namespaceIsolation: boolean;
   globalNamespaces: string[];
   defaultNetworkNamespace?: string;
   clusterCidr: string[];
   serviceCidr: string[];
-  logLevel?: string;
   shutdownTimeout: number;
-}
+};
 
 /** The run options from the parsed flags. */
 function optionsOf(flags: ParsedFlags): WebhooksOptions {
+  const {
+    certNames,
+    service,
+    serviceNamespace,
+    namespaceIsolation,
+    globalNamespaces,
+    defaultNetworkNamespace,
+    clusterCidr,
+    serviceCidr,
+    shutdownTimeout,
+    ...same
+  } = flags;
   return {
-    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
-    bindAddress: flags.bindAddress,
-    port: flags.port,
-    healthBindAddress: flags.healthBindAddress,
-    healthPort: flags.healthPort,
-    certDir: flags.certDir,
-    certSource: flags.certSource,
-    certSecret: flags.certSecret,
-    certNames: flags.certNames ?? [
-      `${flags.service}.${flags.serviceNamespace}.svc`,
-      `${flags.service}.${flags.serviceNamespace}.svc.cluster.local`,
+    ...same,
+    certNames: certNames ?? [
+      `${service}.${serviceNamespace}.svc`,
+      `${service}.${serviceNamespace}.svc.cluster.local`,
     ],
-    webhookConfiguration: flags.webhookConfiguration,
     policy: {
-      namespaceIsolation: flags.namespaceIsolation,
-      globalNamespaces: flags.globalNamespaces,
-      ...(flags.defaultNetworkNamespace
-        ? { defaultNetworkNamespace: flags.defaultNetworkNamespace }
-        : {}),
+      namespaceIsolation,
+      globalNamespaces,
+      ...(defaultNetworkNamespace ? { defaultNetworkNamespace } : {}),
     },
-    clusterCidrs: flags.clusterCidr,
-    serviceCidrs: flags.serviceCidr,
-    ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
-    shutdownSeconds: flags.shutdownTimeout,
+    clusterCidrs: clusterCidr,
+    serviceCidrs: serviceCidr,
+    shutdownSeconds: shutdownTimeout,
   };
 }
 

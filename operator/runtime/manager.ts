@@ -10,7 +10,12 @@ import type { Registry } from 'prom-client';
 import { startHealthServer } from '../../lib/http/index.ts';
 import type { HealthCheck, HealthServer } from '../../lib/http/index.ts';
 import { LeaderElector } from '../../lib/kube/index.ts';
-import type { Informer, KubeClient, KubeObject } from '../../lib/kube/index.ts';
+import type {
+  Informer,
+  KubeClient,
+  KubeObject,
+  LeaderElectionOptions,
+} from '../../lib/kube/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 
 /** What runs only on the leader. */
@@ -21,14 +26,11 @@ export interface LeaderWork {
   stop(deadlineMs: number): Promise<void>;
 }
 
-export interface LeaderElectionSettings {
-  namespace: string;
-  name: string;
-  identity: string;
-  leaseDurationMs?: number;
-  renewDeadlineMs?: number;
-  retryPeriodMs?: number;
-}
+/** The Lease and timings; the manager supplies the client, registry, logger and callbacks. */
+export type LeaderElectionSettings = Omit<
+  LeaderElectionOptions,
+  'client' | 'registry' | 'logger' | 'onStartedLeading' | 'onStoppedLeading' | 'onNewLeader'
+>;
 
 export interface ListenAddress {
   host: string;
