@@ -2,11 +2,11 @@
 // real API server: the operator, run with a token of exactly that ServiceAccount, does all
 // its work (finalizer, etcd, NAD, NodeNetworkConfigs, status, Events, its Lease) without a
 // single refusal, and the same identity is refused what it was not granted.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import {
   ApiError,
   CONFIG_MAPS,
@@ -22,6 +22,7 @@ import {
   SECRETS,
   loadKubeConfig,
 } from '../lib/kube/index.ts';
+import { writeTokenKubeconfig } from '../devcluster/agents.ts';
 import { startEtcd } from '../devcluster/etcd.ts';
 import { kubectl } from '../devcluster/kube.ts';
 import { createNodeObject } from '../devcluster/node-objects.ts';
@@ -82,26 +83,7 @@ describe.skipIf(skipReason() !== null)('operator RBAC', () => {
       },
     });
     const kubeconfig = join(run.dir, 'operator-sa.kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'c',
-            cluster: {
-              server: cp.server,
-              'certificate-authority-data': readFileSync(cp.caCert).toString('base64'),
-            },
-          },
-        ],
-        users: [{ name: 'sa', user: { token: req.status.token } }],
-        contexts: [{ name: 'c', context: { cluster: 'c', user: 'sa' } }],
-        'current-context': 'c',
-      }),
-      { mode: 0o600 },
-    );
+    writeTokenKubeconfig(kubeconfig, cp.server, cp.caCert, req.status.token);
     sa = new KubeClient(loadKubeConfig({ kubeconfig }));
     const etcd = await startEtcd({ run });
     for (const i of [1, 2]) {

@@ -3,11 +3,11 @@
 // start at the same moment on an empty certificate Secret, agree on one CA and serving
 // certificate, set the ValidatingWebhookConfiguration's caBundle, and serve the real
 // kube-apiserver; the ServiceAccount is refused everything the manifests do not grant.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { writeTokenKubeconfig } from '../devcluster/agents.ts';
 import { freePort } from '../devcluster/free-port.ts';
 import { apiRequest, kubectl } from '../devcluster/kube.ts';
 import type { ControlPlaneInfo } from '../devcluster/kube.ts';
@@ -88,26 +88,7 @@ describe.skipIf(skipReason() !== null)('webhooks with exactly the manifests’ R
       ])
     ).stdout.trim();
     const kubeconfig = join(run.dir, 'sa.kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'c',
-            cluster: {
-              server: cp.server,
-              'certificate-authority-data': readFileSync(cp.caCert).toString('base64'),
-            },
-          },
-        ],
-        users: [{ name: 'sa', user: { token } }],
-        contexts: [{ name: 'c', context: { cluster: 'c', user: 'sa' } }],
-        'current-context': 'c',
-      }),
-      { mode: 0o600 },
-    );
+    writeTokenKubeconfig(kubeconfig, cp.server, cp.caCert, token);
     const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     // Registered first, without a caBundle: the replicas fill it.
     const url = `https://127.0.0.1:${ports[0]}`;
